@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace SignalPipeline.Analysis.Extracts;
+
+/// <summary>Dates of the contract: yyyy-MM-dd, yyyyMMdd, dd-MM-yyyy; BRP partial dates use 00 for an unknown day or month.
+/// Normalised to yyyy-MM-dd with the 00 parts kept, so "unknown" stays visible.</summary>
+public static class Dates
+{
+    public static bool TryNormalise(string raw, out string date, out string? reason)
+    {
+        var s = raw.Trim();
+        date = ""; reason = "date must be yyyy-MM-dd, yyyyMMdd or dd-MM-yyyy";
+        string y, m, d;
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-') { y = s[..4]; m = s[5..7]; d = s[8..]; }
+        else if (s.Length == 8 && Identifiers.AllDigits(s)) { y = s[..4]; m = s[4..6]; d = s[6..]; }
+        else if (s.Length == 10 && s[2] == '-' && s[5] == '-') { d = s[..2]; m = s[3..5]; y = s[6..]; }
+        else return false;
+        if (!Identifiers.AllDigits(y) || !Identifiers.AllDigits(m) || !Identifiers.AllDigits(d)) return false;
+        int yi = int.Parse(y), mi = int.Parse(m), di = int.Parse(d);
+        if (yi < 1800 || yi > 2200 || mi > 12 || di > 31) { reason = "date is out of range"; return false; }
+        if (mi == 0 && di != 0) { reason = "date with unknown month must have unknown day"; return false; }
+        if (mi > 0 && di > 0 && di > DateTime.DaysInMonth(yi, mi)) { reason = "date does not exist"; return false; }
+        date = $"{y}-{m}-{d}"; reason = null;
+        return true;
+    }
+
+    /// <summary>Parses a normalised date; partial dates (00) have no exact day and return null.</summary>
+    public static DateOnly? ToDateOnly(string? normalised) =>
+        normalised is { Length: 10 } && DateOnly.TryParseExact(normalised, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? d : null;
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Snapshots;
+
+namespace SignalPipeline.Analysis.Linking;
+
+public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlySet<string> Gebruiksdoelen, string Status, string? PandStatus, string? Pc4)
+{
+    public bool HasWoonfunctie => Gebruiksdoelen.Contains("woonfunctie");
+}
+
+public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang);
+public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk);
+public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk);
+
+/// <summary>All sources joined on the verblijfsobject (models.md "linked"): by VBO id when BAG knows it, else by the
+/// pseudonymised address key through BAG's hoofdadres. Hash joins only; everything here is pseudonymous.</summary>
+public sealed class LinkedWorld
+{
+    public IReadOnlyDictionary<string, Vbo> Vbos { get; }
+    public IReadOnlyDictionary<string, List<Registration>> RegistrationsByVbo { get; }
+    public IReadOnlyDictionary<string, List<Permit>> PermitsByVbo { get; }
+    public IReadOnlyDictionary<string, List<EnforcementCase>> EnforcementByVbo { get; }
+    /// <summary>BRP registrations whose verblijfsobject_id BAG does not know (for ONG), per VBO pseudonym.</summary>
+    public IReadOnlyDictionary<string, List<Registration>> RegistrationsAtUnknownVbo { get; }
+    public IReadOnlyDictionary<string, long> Unlinked { get; }
+    public IReadOnlySet<string> Territory { get; }
+
+    LinkedWorld(Dictionary<string, Vbo> vbos, Dictionary<string, List<Registration>> regs, Dictionary<string, List<Permit>> permits,
+        Dictionary<string, List<EnforcementCase>> enforcement, Dictionary<string, List<Registration>> unknown,
+        Dictionary<string, long> unlinked, IReadOnlySet<string> territory)
+    {
+        Vbos = vbos; RegistrationsByVbo = regs; PermitsByVbo = permits; EnforcementByVbo = enforcement;
+        RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; Territory = territory;
+    }
+
+    public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
+
+    public static LinkedWorld Build(IReadOnlyDictionary<string, SnapshotTable> tables, IReadOnlySet<string> territory)
+    {
+        var vbos = new Dictionary<string, Vbo>(StringComparer.Ordinal);
+        var byAddress = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (tables.TryGetValue("bag", out var bag))
+        {
+            var id = bag.Column("verblijfsobject_id"); var gem = bag.Column("_vbo_gemeente"); var opp = bag.Column("oppervlakte");
+            var doel = bag.Column("gebruiksdoelen"); var st = bag.Column("status"); var ps = bag.Column("pand_status");
+            var pc4 = bag.Column("_pc4"); var adres = bag.Column("adres");
+            for (var i = 0; i < bag.RowCount; i++)
+            {
+                if (bag.IsDropped(i) || id[i] is not { } v) continue;
+                vbos[v] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
+                    (doel[i] ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), st[i] ?? "", ps[i], pc4[i]);
+                if (adres[i] is { } a) byAddress[a] = v;
+            }
+        }
+
+        var unlinked = SourceSchema.All.ToDictionary(s => s, _ => 0L);
+        var regs = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
+        var unknown = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
+        var permits = new Dictionary<string, List<Permit>>(StringComparer.Ordinal);
+        var enforcement = new Dictionary<string, List<EnforcementCase>>(StringComparer.Ordinal);
+
+        void Link<T>(string source, Func<SnapshotTable, int, T> make, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null)
+        {
+            if (!tables.TryGetValue(source, out var t)) return;
+            var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
+            for (var i = 0; i < t.RowCount; i++)
+            {
+                if (t.IsDropped(i)) continue;
+                string? target = null;
+                if (vboCol[i] is { } v && vbos.ContainsKey(v)) target = v;
+                else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) target = viaAddress;
+                if (target is not null) Add(into, target, make(t, i));
+                else
+                {
+                    unlinked[source]++;
+                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, make(t, i));
+                }
+            }
+        }
+
+        Link("brp", (t, i) => new Registration(t.Column("bsn")[i]!, t.Column("functie_adres")[i]!, t.Column("datum_aanvang_adreshouding")[i]), regs, unknown);
+        Link("permits", (t, i) => new Permit(t.Column("zaak_id")[i]!, t.Column("zaaktype")[i]!, t.Column("status")[i]!,
+            Dates.ToDateOnly(t.Column("datum_aanvraag")[i]), t.Column("aanvrager_bsn")[i], t.Column("aanvrager_kvk")[i]), permits);
+        Link("enforcement", (t, i) => new EnforcementCase(t.Column("zaak_id")[i]!, t.Column("handhavingstype")[i]!, t.Column("status")[i]!,
+            Dates.ToDateOnly(t.Column("datum_start")[i]), t.Column("betrokkene_bsn")[i], t.Column("betrokkene_kvk")[i]), enforcement);
+
+        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory);
+    }
+
+    static void Add<T>(Dictionary<string, List<T>> d, string key, T item)
+    {
+        if (!d.TryGetValue(key, out var list)) d[key] = list = [];
+        list.Add(item);
+    }
+}

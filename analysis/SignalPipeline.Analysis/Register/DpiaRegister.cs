@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SignalPipeline.Analysis.Register;
+
+/// <summary>The DPIA register: policy as data. Which columns of each source may enter, and which model versions
+/// with which parameters, sources and columns the municipality approved, until when. Format: docs/dpia-register.md.</summary>
+public sealed record DpiaRegister(
+    string RegisterVersion,
+    string Municipality,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Sources,
+    IReadOnlyList<ModelApproval> Models)
+{
+    /// <summary>SHA-256 of the register file's bytes, recorded in every run.</summary>
+    [JsonIgnore] public string Sha256 { get; init; } = "";
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        WriteIndented = true,
+    };
+
+    public static DpiaRegister Parse(byte[] bytes)
+    {
+        DpiaRegister? register;
+        try { register = JsonSerializer.Deserialize<DpiaRegister>(bytes, Json); }
+        catch (JsonException e) { throw new RegisterException($"The DPIA register is not valid JSON: {e.Message}"); }
+        if (register is null || register.Models is null || register.Sources is null)
+            throw new RegisterException("The DPIA register must have register_version, sources and models.");
+        return register with { Sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
+    }
+
+    public static DpiaRegister Load(string path)
+    {
+        if (!File.Exists(path)) throw new RegisterException($"The DPIA register file '{path}' does not exist.");
+        return Parse(File.ReadAllBytes(path));
+    }
+
+    public IReadOnlyList<string> PermittedColumns(string source) =>
+        Sources.TryGetValue(source, out var cols) ? cols : [];
+
+    public ModelApproval? Find(string modelId) => Models.FirstOrDefault(m => m.Id == modelId);
+}
+
+public enum ApprovalStatus { Approved, Experimental, Suspended }
+
+public sealed record ModelApproval(
+    string Id,
+    string Version,
+    ApprovalStatus Status,
+    string Name,
+    string Purpose,
+    string LegalBasis,
+    string Theme,
+    string DpiaReference,
+    string ApprovedBy,
+    DateOnly ApprovedOn,
+    DateOnly ReviewBy,
+    IReadOnlyDictionary<string, decimal> Parameters,
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Reads);
+
+public sealed class RegisterException(string message) : Exception(message);

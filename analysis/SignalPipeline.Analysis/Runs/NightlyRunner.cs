@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using SignalPipeline.Analysis.Linking;
+using SignalPipeline.Analysis.Models;
+using SignalPipeline.Analysis.Register;
+using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Analysis.Snapshots;
+
+namespace SignalPipeline.Analysis.Runs;
+
+public sealed record LoadedSnapshot(SnapshotManifest Manifest, SnapshotTable Table);
+
+public sealed record RunInput(
+    string RunId,
+    DateOnly ReferenceDate,
+    string Trigger,
+    IReadOnlyList<string> Territory,
+    DpiaRegister Register,
+    IReadOnlyDictionary<string, LoadedSnapshot> Snapshots,
+    string? PreviousRunId,
+    IReadOnlyList<RunSignal> Previous,
+    IReadOnlyList<ISignalModel> Models,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? ParameterOverrides = null,
+    TimeProvider? Clock = null);
+
+public sealed record RunOutcome(RunRecord Record, IReadOnlyList<RunSignal> Signals)
+{
+    /// <summary>Signals to queue into phase-1 intake: new, and not from a shadow model.</summary>
+    public IEnumerable<RunSignal> ToQueue => Signals.Where(s => s.State == SignalStates.New && !s.Shadow);
+}
+
+/// <summary>The nightly comparison: gate → link → models → classify. Pure: same input, same output.</summary>
+public static class NightlyRunner
+{
+    public static RunOutcome Run(RunInput input)
+    {
+        var clock = input.Clock ?? TimeProvider.System;
+        var started = clock.GetUtcNow();
+        var sw = Stopwatch.StartNew();
+        var municipality = input.Register.Municipality;
+        var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet());
+        var previous = input.Previous.Where(s => s.State != SignalStates.Resolved)
+            .ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
+        var signals = new List<RunSignal>();
+        var modelRuns = new List<ModelRun>();
+
+        foreach (var model in input.Models)
+        {
+            var parameters = new Dictionary<string, decimal>(model.DefaultParameters);
+            if (input.ParameterOverrides?.TryGetValue(model.Id, out var over) == true)
+                foreach (var (k, v) in over) parameters[k] = v;
+            var decision = ModelGate.Check(ModelCatalogue.Describe(model, parameters), input.Register, input.ReferenceDate);
+            var missing = model.Reads.Keys.Where(s => !input.Snapshots.ContainsKey(s)).ToList();
+            if (decision.Outcome != GateOutcome.Refused && missing.Count > 0)
+                decision = decision with { Outcome = GateOutcome.Refused, Reason = $"no accepted snapshot of {string.Join(", ", missing)} on or before the reference date" };
+
+            var a = decision.Approval;
+            if (decision.Outcome == GateOutcome.Refused)
+            {
+                // Not looked at tonight is not resolved: keep the open signals as they were.
+                var carried = previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = SignalStates.Carried }).ToList();
+                signals.AddRange(carried);
+                modelRuns.Add(new ModelRun(model.Id, model.Version, "refused", decision.Reason, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
+                continue;
+            }
+
+            var shadow = decision.Outcome == GateOutcome.Shadow;
+            var raised = model.Run(new ModelContext(world, input.ReferenceDate, municipality, parameters))
+                .OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList();
+            var raisedIds = raised.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+            int n = 0, c = 0, r = 0;
+            foreach (var s in raised)
+            {
+                var state = previous.ContainsKey(s.SignalId) ? SignalStates.Continuing : SignalStates.New;
+                if (state == SignalStates.New) n++; else c++;
+                signals.Add(new RunSignal(s, state, shadow));
+            }
+            foreach (var p in previous.Values.Where(p => p.Signal.Model == model.Id && !raisedIds.Contains(p.Signal.SignalId)).OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal))
+            {
+                r++;
+                signals.Add(new RunSignal(p.Signal, SignalStates.Resolved, shadow));
+            }
+            modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r));
+        }
+
+        var record = new RunRecord
+        {
+            RunId = input.RunId,
+            ReferenceDate = input.ReferenceDate.ToString("yyyy-MM-dd"),
+            Trigger = input.Trigger,
+            StartedAt = started,
+            DurationSeconds = Math.Round(sw.Elapsed.TotalSeconds, 3),
+            Municipality = municipality,
+            Territory = input.Territory,
+            RegisterVersion = input.Register.RegisterVersion,
+            RegisterSha256 = input.Register.Sha256,
+            PreviousRunId = input.PreviousRunId,
+            Snapshots = input.Snapshots.Values.OrderBy(s => s.Manifest.Source, StringComparer.Ordinal)
+                .Select(s => new SnapshotUse(s.Manifest.Source, s.Manifest.SnapshotId, s.Manifest.Date, s.Manifest.FileName, s.Manifest.Sha256, s.Manifest.RowsAccepted - s.Manifest.RowsDuplicate)).ToList(),
+            Models = modelRuns,
+            Unlinked = world.Unlinked,
+        };
+        return new RunOutcome(record, signals);
+    }
+}

@@ -1,0 +1,35 @@
+namespace SignalPipeline.Analysis.Runs;
+
+/// <summary>What one nightly run did, for the operator, the DPIA reviewer and the next night.</summary>
+public sealed record RunRecord
+{
+    public required string RunId { get; init; }
+    public required string ReferenceDate { get; init; }
+    public required string Trigger { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public double DurationSeconds { get; init; }
+    public required string Municipality { get; init; }
+    public IReadOnlyList<string> Territory { get; init; } = [];
+    public required string RegisterVersion { get; init; }
+    public required string RegisterSha256 { get; init; }
+    public string? PreviousRunId { get; init; }
+    public IReadOnlyList<SnapshotUse> Snapshots { get; init; } = [];
+    public IReadOnlyList<ModelRun> Models { get; init; } = [];
+    public IReadOnlyDictionary<string, long> Unlinked { get; init; } = new Dictionary<string, long>();
+    public string Status { get; init; } = "completed";
+}
+
+public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);
+
+public sealed record ModelRun(
+    string Model,
+    string Version,
+    string Outcome, // ran | shadow | refused
+    string? Reason,
+    string? DpiaReference,
+    string? Purpose,
+    string? LegalBasis,
+    IReadOnlyDictionary<string, decimal> Parameters,
+    int New,
+    int Continuing,
+    int Resolved);

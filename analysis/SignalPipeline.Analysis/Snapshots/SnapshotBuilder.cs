@@ -1,0 +1,207 @@
+using System.IO.Compression;
+using System.Text;
+using CsvHelper;
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Register;
+
+namespace SignalPipeline.Analysis.Snapshots;
+
+public sealed record IngestOptions
+{
+    /// <summary>A file with more rejected rows than this share is rejected whole (extracts.md: 5%).</summary>
+    public double MaxRejectedShare { get; init; } = 0.05;
+    /// <summary>Called every this many rows with the rows read so far, for progress on large files.</summary>
+    public int ProgressEvery { get; init; } = 100_000;
+    public Action<long>? Progress { get; init; }
+}
+
+/// <summary>The result of the second pass: the table to store (or nothing, when the file is rejected),
+/// the counts and column decisions for the manifest, and the quarantine report.</summary>
+public sealed record BuildResult(
+    SnapshotTable? Table,
+    string? RejectionReason,
+    long RowsRead,
+    long RowsRejected,
+    long RowsDuplicate,
+    IReadOnlyList<string> ColumnsKept,
+    IReadOnlyList<DiscardedColumn> ColumnsDiscarded,
+    IReadOnlyList<string> ColumnsPseudonymised,
+    IReadOnlyList<string> ColumnsEnveloped,
+    IReadOnlyList<QuarantineEntry> Quarantine,
+    IReadOnlyDictionary<string, int> ResidentsPerPc4);
+
+/// <summary>read → validate → minimise → pseudonymise → envelope, row by row from a stream.
+/// Plain identifiers live only in locals of one row and in the sealed envelope.</summary>
+public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, Pseudonymiser pseudonymiser, IdentityEnvelope envelope, IngestOptions options)
+{
+    static readonly string[] AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
+
+    public async Task<BuildResult> BuildAsync(Stream raw, string fileName, bool isUtf8, char separator, CancellationToken ct = default)
+    {
+        Stream content = ExtractProbe.IsGzip(fileName) ? new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true) : raw;
+        var encoding = isUtf8 ? new UTF8Encoding(false) : ExtractProbe.Windows1252;
+        using var text = new StreamReader(content, encoding, detectEncodingFromByteOrderMarks: isUtf8, bufferSize: 1 << 16);
+        var csvOptions = new CsvReaderOptions
+        {
+            Separator = separator, HasHeader = true, TrackLineNumbers = true, IncludeValuesInExceptions = false,
+            AllowLineBreaksInQuotes = true, SkipEmptyLines = true,
+        };
+        using var csv = CsvReader.Create(text, csvOptions, false);
+        var quarantine = new List<QuarantineEntry>();
+        try { csv.ReadHeader(); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        { return Rejected($"the header line cannot be parsed ({e.GetType().Name})", 0, quarantine); }
+
+        // Header: names matched case-insensitively, ignoring surrounding spaces and a BOM.
+        var headers = csv.Headers.Select(h => h.Trim().TrimStart('\uFEFF').Trim().ToLowerInvariant()).ToArray();
+        var permitted = register.PermittedColumns(schema.Name);
+        var discarded = new List<DiscardedColumn>();
+        var specByIndex = new ColumnSpec?[headers.Length];
+        var seen = new HashSet<string>();
+        for (var i = 0; i < headers.Length; i++)
+        {
+            var h = headers[i];
+            if (!seen.Add(h)) { discarded.Add(new(h, "column appears twice in the header; the first is used")); continue; }
+            var spec = schema.Find(h);
+            if (SourceSchema.Banned.Contains(h)) discarded.Add(new(h, "never permitted (protected person attribute)"));
+            else if (spec is null) discarded.Add(new(h, "not part of the extract contract"));
+            else if (!permitted.Contains(h)) discarded.Add(new(h, "not permitted by the DPIA register"));
+            else specByIndex[i] = spec;
+        }
+        foreach (var required in schema.Columns.Where(c => c.Required))
+        {
+            if (!headers.Contains(required.Name))
+                return Rejected($"the header lacks the required column {required.Name}", 0, quarantine, discarded);
+            if (!permitted.Contains(required.Name))
+                return Rejected($"the DPIA register does not permit the required column {required.Name} of {schema.Name}", 0, quarantine, discarded);
+        }
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < specByIndex.Length; i++) if (specByIndex[i] is { } s) index[s.Name] = i;
+        if (schema.NeedsLocation && !index.ContainsKey("verblijfsobject_id") && !(index.ContainsKey("postcode") && index.ContainsKey("huisnummer")))
+            return Rejected("the header has neither verblijfsobject_id nor postcode and huisnummer", 0, quarantine, discarded);
+
+        var layout = TableLayout.For(schema, index.Keys);
+        var table = new SnapshotTable(layout.Columns);
+        var lastByKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        var residentsPerPc4 = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        long read = 0, rejected = 0, duplicates = 0;
+        var row = new string?[layout.Columns.Count];
+        var envelopeFields = new Dictionary<string, string>();
+        var errors = new List<(string? Column, string Reason)>();
+
+        while (true)
+        {
+            bool more;
+            try { more = await csv.ReadAsync(ct); }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                quarantine.Add(new(fileName, csv.LineNumber, null, $"the file cannot be parsed from here on ({e.GetType().Name})"));
+                return Rejected("the file cannot be parsed", read, quarantine, discarded);
+            }
+            if (!more) break;
+            read++;
+            if (options.Progress is not null && read % options.ProgressEvery == 0) options.Progress(read);
+            var line = csv.LineNumber;
+            Array.Clear(row);
+            envelopeFields.Clear();
+            errors.Clear();
+            if (csv.FieldCount != headers.Length)
+                errors.Add((null, $"row has {csv.FieldCount} fields, the header has {headers.Length}"));
+            else
+                ProcessRow(csv, index, layout, row, envelopeFields, errors);
+
+            if (errors.Count > 0)
+            {
+                rejected++;
+                foreach (var (col, reason) in errors) quarantine.Add(new(fileName, line, col, reason));
+                continue;
+            }
+            row[layout.LineOrdinal] = line.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var key = row[layout.KeyOrdinal]!;
+            var sealedEnvelope = envelope.Seal($"{schema.Name}|{key}", envelopeFields);
+            var at = table.Add(row, sealedEnvelope);
+            if (lastByKey.TryGetValue(key, out var earlier)) { table.Drop(earlier); duplicates++; }
+            lastByKey[key] = at;
+        }
+
+        var maxRejected = options.MaxRejectedShare * read;
+        if (read > 0 && rejected > maxRejected)
+            return Rejected($"{rejected} of {read} rows were rejected, more than the permitted {options.MaxRejectedShare:P0}", read, quarantine, discarded, rejected);
+        if (read == 0) return Rejected("the file has a header but no rows", 0, quarantine, discarded);
+
+        if (schema.Name == "brp") CountResidentsPerPc4(table, residentsPerPc4);
+        return new BuildResult(table, null, read, rejected, duplicates,
+            layout.Columns.Where(c => !c.StartsWith('_')).ToList(), discarded,
+            layout.Pseudonymised, layout.Enveloped, quarantine, residentsPerPc4);
+    }
+
+    void ProcessRow(CsvReader csv, Dictionary<string, int> index, TableLayout layout, string?[] row,
+        Dictionary<string, string> envelopeFields, List<(string?, string)> errors)
+    {
+        string? Cell(string name) => index.TryGetValue(name, out var i) && csv.GetString(i) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
+
+        foreach (var spec in schema.Columns)
+        {
+            if (Array.IndexOf(AddressParts, spec.Name) >= 0) continue; // handled together below
+            var value = Cell(spec.Name);
+            if (value is null)
+            {
+                if (spec.Required && index.ContainsKey(spec.Name)) errors.Add((spec.Name, $"{spec.Name} is required but empty"));
+                continue;
+            }
+            if (!ColumnValues.TryNormalise(spec, value, out var normalised, out var reason))
+            {
+                errors.Add((spec.Name, reason!));
+                continue;
+            }
+            switch (spec.Kind)
+            {
+                case ColumnKind.Id:
+                    envelopeFields[spec.Name] = normalised;
+                    row[layout.Ordinal(spec.Name)] = pseudonymiser.Pseudonymise(ColumnValues.KindOf(spec.Type), normalised);
+                    if (spec.Type == CellType.VerblijfsobjectId) row[layout.VboGemeenteOrdinal] = normalised[..4];
+                    break;
+                case ColumnKind.Envelope:
+                    envelopeFields[spec.Name] = normalised;
+                    break;
+                default:
+                    row[layout.Ordinal(spec.Name)] = normalised;
+                    break;
+            }
+        }
+
+        var anyAddress = AddressParts.Any(p => Cell(p) is not null);
+        if (anyAddress)
+        {
+            if (Address.TryParse(Cell("postcode"), Cell("huisnummer"), Cell("huisletter"), Cell("huisnummertoevoeging"), out var address, out var col, out var reason))
+            {
+                envelopeFields["adres"] = address.Key;
+                row[layout.AddressOrdinal] = pseudonymiser.Pseudonymise(IdKind.Adres, address.Key);
+                row[layout.Pc4Ordinal] = address.Postcode[..4];
+            }
+            else errors.Add((col, reason!));
+        }
+        else if (schema.Name == "bag") errors.Add(("postcode", "postcode and huisnummer are required"));
+
+        if (schema.NeedsLocation && row[layout.Ordinal("verblijfsobject_id")] is null && !anyAddress && errors.Count == 0)
+            errors.Add((null, "row has neither a verblijfsobject_id nor an address"));
+        foreach (var group in schema.OneOfRequired)
+            if (group.All(c => Cell(c) is null))
+                errors.Add((null, $"row needs at least one of {string.Join(", ", group)}"));
+    }
+
+    static void CountResidentsPerPc4(SnapshotTable table, IDictionary<string, int> counts)
+    {
+        var functie = table.Column("functie_adres");
+        var pc4 = table.Column("_pc4");
+        for (var i = 0; i < table.RowCount; i++)
+        {
+            if (table.IsDropped(i) || functie[i] != "W" || pc4[i] is not { } p) continue;
+            counts[p] = counts.TryGetValue(p, out var c) ? c + 1 : 1;
+        }
+    }
+
+    BuildResult Rejected(string reason, long read, List<QuarantineEntry> quarantine, List<DiscardedColumn>? discarded = null, long rejected = 0) =>
+        new(null, reason, read, rejected, 0, [], discarded ?? [], [], [], quarantine, new Dictionary<string, int>());
+}

@@ -1,0 +1,37 @@
+namespace SignalPipeline.Analysis.Snapshots;
+
+/// <summary>Everything a DPIA reviewer needs to know about one ingested file. Never holds a plain identifier.</summary>
+public sealed record SnapshotManifest
+{
+    public required string SnapshotId { get; init; }
+    public required string Source { get; init; }
+    public required string Date { get; init; }
+    public required string FileName { get; init; }
+    public required string Sha256 { get; init; }
+    public long Bytes { get; init; }
+    public required string Status { get; init; } // accepted | rejected
+    public string? RejectionReason { get; init; }
+    public string Encoding { get; init; } = "utf-8";
+    public string Separator { get; init; } = ";";
+    public long RowsRead { get; init; }
+    public long RowsAccepted { get; init; }
+    public long RowsRejected { get; init; }
+    public long RowsDuplicate { get; init; }
+    public IReadOnlyList<string> ColumnsKept { get; init; } = [];
+    public IReadOnlyList<DiscardedColumn> ColumnsDiscarded { get; init; } = [];
+    public IReadOnlyList<string> ColumnsPseudonymised { get; init; } = [];
+    public IReadOnlyList<string> ColumnsEnveloped { get; init; } = [];
+    public string PseudonymKeyVersion { get; init; } = "";
+    public string EnvelopeKeyVersion { get; init; } = "";
+    public int SchemaVersion { get; init; } = Extracts.SourceSchema.Version;
+    public string RegisterSha256 { get; init; } = "";
+    public string? Replaces { get; init; }
+    public DateTimeOffset IngestedAt { get; init; }
+    /// <summary>Residents (functie_adres W) per PC4, for the area report; counts only, no persons.</summary>
+    public IReadOnlyDictionary<string, int>? ResidentsPerPc4 { get; init; }
+}
+
+public sealed record DiscardedColumn(string Name, string Reason);
+
+/// <summary>One rejected row or file problem. Names the file, line and column, never the value.</summary>
+public sealed record QuarantineEntry(string File, long Line, string? Column, string Reason);

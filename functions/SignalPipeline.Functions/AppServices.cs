@@ -1,0 +1,50 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using SignalPipeline.Analysis.Register;
+using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Pipeline;
+
+namespace SignalPipeline.Functions;
+
+/// <summary>The object graph, built once for the CLI and the HTTP program alike.</summary>
+public sealed class AppServices : IDisposable
+{
+    public required PipelineSettings Settings { get; init; }
+    public required StorageClients Storage { get; init; }
+    public required IKeyProvider Keys { get; init; }
+    public required TimeProvider Clock { get; init; }
+    public AzuriteLauncher? Azurite { get; init; }
+    public SnapshotStore Snapshots => new(Storage);
+    public RunStore Runs => new(Storage);
+    public SignalRegister Register => new(Storage);
+    public AuditLog Audit => new(Storage);
+    public IdentityResolver Identities => new(Snapshots, Keys);
+    public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock);
+    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, LoadRegister, Settings, Clock);
+    public IntakeService Intake => new(Storage, Register);
+    public ExportService Export => new(Runs, Identities, Audit, Clock);
+
+    /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
+    public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);
+
+    /// <summary>Storage per cli.md: a configured account wins; otherwise local Azurite, started when nothing listens.</summary>
+    public static async Task<AppServices> CreateAsync(PipelineSettings settings, TextWriter log, TimeProvider? clock = null, CancellationToken ct = default)
+    {
+        AzuriteLauncher? azurite = null;
+        var connection = settings.StorageConnectionString;
+        if (connection is null && settings.StorageAccountName is null)
+        {
+            azurite = new AzuriteLauncher();
+            if (!azurite.EnsureRunning(settings.ProjectRoot, Path.Combine(settings.LocalDir, "azurite"), log)) { azurite.Dispose(); azurite = null; }
+            connection = AzuriteLauncher.ConnectionStringFor(10000);
+        }
+        var storage = new StorageClients(connection, settings.StorageAccountName);
+        await storage.EnsureCreatedAsync(ct);
+        IKeyProvider keys = settings.KeyVaultUri is { } vault
+            ? new KeyVaultKeyProvider(new SecretClient(new Uri(vault), new DefaultAzureCredential()))
+            : new DevKeyFileProvider(Path.Combine(settings.LocalDir, "dev-keys.json"), log);
+        return new AppServices { Settings = settings, Storage = storage, Keys = keys, Clock = clock ?? TimeProvider.System, Azurite = azurite };
+    }
+
+    public void Dispose() => Azurite?.Dispose();
+}

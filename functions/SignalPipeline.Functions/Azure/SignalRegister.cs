@@ -1,0 +1,97 @@
+using Azure;
+using Azure.Data.Tables;
+using SignalPipeline.Functions.Pipeline;
+
+namespace SignalPipeline.Functions.Azure;
+
+/// <summary>One candidate in the signalenregister, as the review UI shows it.</summary>
+public sealed record Candidate(
+    string SignalId, string Model, string ModelVersion, string Theme, string? Object, IReadOnlyList<string> Subjects,
+    IReadOnlyDictionary<string, string> Evidence, string Status, string NightlyState, string FirstRunId, string LastRunId,
+    string ReferenceDate, IntakeLineage Lineage, DateTimeOffset? ReceivedAt);
+
+public sealed record HistoryEntry(DateTimeOffset At, string Event, string Actor, string? Detail);
+
+/// <summary>The candidate register (table <c>signals</c>, key = signal id) and each signal's append-only history
+/// (table <c>signalhistory</c>). Review statuses are Dutch, the users' words: kandidaat, geregistreerd, afgewezen.</summary>
+public sealed class SignalRegister(StorageClients storage)
+{
+    public const string Kandidaat = "kandidaat", Geregistreerd = "geregistreerd", Afgewezen = "afgewezen";
+    const string Partition = "signal";
+    TableClient Signals => storage.Table(StorageClients.SignalsTable);
+    TableClient History => storage.Table(StorageClients.HistoryTable);
+
+    /// <summary>Takes a message in. Idempotent: the signal id is the key and the history row key is derived from the run,
+    /// so a re-delivered message changes nothing. Returns what happened.</summary>
+    public async Task<string> TakeInAsync(IntakeMessage m, CancellationToken ct = default)
+    {
+        var existing = await Signals.GetEntityIfExistsAsync<TableEntity>(Partition, m.SignalId, cancellationToken: ct);
+        if (!existing.HasValue)
+        {
+            var entity = new TableEntity(Partition, m.SignalId)
+            {
+                ["Model"] = m.Model, ["ModelVersion"] = m.ModelVersion, ["Theme"] = m.Theme, ["Object"] = m.Object,
+                ["Subjects"] = Json.Serialize(m.Subjects), ["Evidence"] = Json.Serialize(m.Evidence),
+                ["Status"] = Kandidaat, ["NightlyState"] = "new", ["FirstRunId"] = m.RunId, ["LastRunId"] = m.RunId,
+                ["ReferenceDate"] = m.ReferenceDate, ["Lineage"] = Json.Serialize(m.Lineage),
+            };
+            try { await Signals.AddEntityAsync(entity, ct); }
+            catch (RequestFailedException e) when (e.Status == 409) { return "already registered"; }
+            await AppendAsync(m.SignalId, $"{m.RunId}-intake", "aangemaakt", "intake", $"kandidaat uit run {m.RunId}", ct);
+            return "created";
+        }
+        var current = existing.Value!;
+        // Re-delivered, or the same night run again: nothing changes. Only a resolved signal that is raised anew reopens.
+        if (current.GetString("NightlyState") != "resolved") return "already registered";
+        // Raised again after it had been resolved: the same signal, seen anew.
+        current["NightlyState"] = "new"; current["LastRunId"] = m.RunId; current["Evidence"] = Json.Serialize(m.Evidence);
+        current["ModelVersion"] = m.ModelVersion; current["Lineage"] = Json.Serialize(m.Lineage);
+        await Signals.UpdateEntityAsync(current, current.ETag, TableUpdateMode.Replace, ct);
+        await AppendAsync(m.SignalId, $"{m.RunId}-intake", "opnieuw gesignaleerd", "intake", $"opnieuw gevonden in run {m.RunId}", ct);
+        return "raised again";
+    }
+
+    /// <summary>Records the nightly state of a signal already in the register (continuing or resolved).</summary>
+    public async Task MarkNightlyAsync(string signalId, string state, string runId, CancellationToken ct = default)
+    {
+        var existing = await Signals.GetEntityIfExistsAsync<TableEntity>(Partition, signalId, cancellationToken: ct);
+        if (!existing.HasValue) return; // a shadow signal, or one whose intake message is still queued
+        var e = existing.Value!;
+        if (e.GetString("NightlyState") == state && e.GetString("LastRunId") == runId) return;
+        await Signals.UpdateEntityAsync(new TableEntity(Partition, signalId) { ["NightlyState"] = state, ["LastRunId"] = runId }, ETag.All, TableUpdateMode.Merge, ct);
+        if (state == "resolved") await AppendAsync(signalId, $"{runId}-resolved", "opgelost", "nachtrun", $"niet meer gevonden in run {runId}", ct);
+    }
+
+    public async Task<Candidate?> GetAsync(string signalId, CancellationToken ct = default)
+    {
+        var e = await Signals.GetEntityIfExistsAsync<TableEntity>(Partition, signalId, cancellationToken: ct);
+        return e.HasValue ? ToCandidate(e.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<Candidate>> ListAsync(CancellationToken ct = default)
+    {
+        var list = new List<Candidate>();
+        await foreach (var e in Signals.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: ct)) list.Add(ToCandidate(e));
+        return list;
+    }
+
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string signalId, CancellationToken ct = default)
+    {
+        var list = new List<HistoryEntry>();
+        await foreach (var e in History.QueryAsync<TableEntity>(e => e.PartitionKey == signalId, cancellationToken: ct))
+            list.Add(new HistoryEntry(e.Timestamp ?? default, e.GetString("Event"), e.GetString("Actor"), e.GetString("Detail")));
+        return list.OrderBy(h => h.At).ToList();
+    }
+
+    async Task AppendAsync(string signalId, string rowKey, string evt, string actor, string? detail, CancellationToken ct)
+    {
+        try { await History.AddEntityAsync(new TableEntity(signalId, rowKey) { ["Event"] = evt, ["Actor"] = actor, ["Detail"] = detail }, ct); }
+        catch (RequestFailedException e) when (e.Status == 409) { } // already appended by an earlier delivery
+    }
+
+    static Candidate ToCandidate(TableEntity e) => new(
+        e.RowKey, e.GetString("Model"), e.GetString("ModelVersion"), e.GetString("Theme"), e.GetString("Object"),
+        Json.Deserialize<List<string>>(e.GetString("Subjects") ?? "[]"), Json.Deserialize<Dictionary<string, string>>(e.GetString("Evidence") ?? "{}"),
+        e.GetString("Status"), e.GetString("NightlyState"), e.GetString("FirstRunId"), e.GetString("LastRunId"),
+        e.GetString("ReferenceDate"), Json.Deserialize<IntakeLineage>(e.GetString("Lineage") ?? "{}"), e.Timestamp);
+}

@@ -1,0 +1,116 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SignalPipeline.Analysis.Snapshots;
+
+namespace SignalPipeline.Functions.Azure;
+
+/// <summary>Snapshots in the <c>snapshots</c> container: <c>{source}/{date}/{snapshotId}/data.parquet</c> and
+/// <c>manifest.json</c>, and <c>{source}/{date}/current.json</c> naming the snapshot in force for that date (a
+/// correction replaces it). Rejected files go to <c>quarantine</c> with their manifest and report. The
+/// <c>ingests</c> table remembers every SHA-256 seen, so the same content is processed once.</summary>
+public sealed class SnapshotStore(StorageClients storage)
+{
+    sealed record Pointer(string SnapshotId);
+
+    public async Task<SnapshotManifest?> FindBySha256Async(string sha256, CancellationToken ct = default)
+    {
+        var entity = await storage.Table(StorageClients.IngestsTable).GetEntityIfExistsAsync<TableEntity>("sha256", sha256, cancellationToken: ct);
+        if (!entity.HasValue) return null;
+        var e = entity.Value!;
+        return await ReadManifestAsync(e.GetString("Container"), e.GetString("ManifestPath"), ct);
+    }
+
+    public static string SnapshotIdFor(string source, string date, string sha256) => $"{source}-{date.Replace("-", "")}-{sha256[..12]}";
+
+    public async Task<string?> CurrentIdAsync(string source, string date, CancellationToken ct = default)
+    {
+        var blob = storage.Container(StorageClients.Snapshots).GetBlobClient($"{source}/{date}/current.json");
+        if (!await blob.ExistsAsync(ct)) return null;
+        return Json.Deserialize<Pointer>((await blob.DownloadContentAsync(ct)).Value.Content).SnapshotId;
+    }
+
+    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotTable table, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
+    {
+        var container = storage.Container(StorageClients.Snapshots);
+        var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
+        await using (var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+        {
+            await table.WriteParquetAsync(temp, ct);
+            temp.Position = 0;
+            await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
+        }
+        if (report.Count > 0) await UploadJsonAsync(container, $"{prefix}/quarantine-report.json", report, ct);
+        // The manifest goes last: a snapshot without one does not exist for readers.
+        await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
+        await UploadJsonAsync(container, $"{manifest.Source}/{manifest.Date}/current.json", new Pointer(manifest.SnapshotId), ct);
+        await RememberAsync(manifest, StorageClients.Snapshots, $"{prefix}/manifest.json", ct);
+    }
+
+    public async Task SaveRejectedAsync(SnapshotManifest manifest, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
+    {
+        var container = storage.Container(StorageClients.Quarantine);
+        var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
+        await UploadJsonAsync(container, $"{prefix}/quarantine-report.json", report, ct);
+        await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
+        await RememberAsync(manifest, StorageClients.Quarantine, $"{prefix}/manifest.json", ct);
+    }
+
+    /// <summary>Moves the raw file of a rejected delivery next to its report in <c>quarantine</c>.</summary>
+    public async Task MoveToQuarantineAsync(BlobClient raw, SnapshotManifest manifest, CancellationToken ct = default)
+    {
+        var target = storage.Container(StorageClients.Quarantine).GetBlobClient($"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}/{manifest.FileName}");
+        await using (var s = await raw.OpenReadAsync(cancellationToken: ct)) await target.UploadAsync(s, overwrite: true, ct);
+        await raw.DeleteIfExistsAsync(cancellationToken: ct);
+    }
+
+    async Task RememberAsync(SnapshotManifest m, string container, string path, CancellationToken ct) =>
+        await storage.Table(StorageClients.IngestsTable).UpsertEntityAsync(new TableEntity("sha256", m.Sha256)
+        {
+            ["Container"] = container, ["ManifestPath"] = path, ["Source"] = m.Source, ["Date"] = m.Date, ["Status"] = m.Status,
+        }, TableUpdateMode.Replace, ct);
+
+    /// <summary>The newest accepted snapshot of a source whose date is not after the reference date.</summary>
+    public async Task<SnapshotManifest?> LatestAsync(string source, DateOnly referenceDate, CancellationToken ct = default)
+    {
+        var container = storage.Container(StorageClients.Snapshots);
+        string? best = null;
+        await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, delimiter: "/", prefix: $"{source}/", cancellationToken: ct))
+        {
+            if (!item.IsPrefix) continue;
+            var date = item.Prefix.TrimEnd('/')[(source.Length + 1)..];
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) || d > referenceDate) continue;
+            if (best is null || string.CompareOrdinal(date, best) > 0) best = date;
+        }
+        if (best is null) return null;
+        var id = await CurrentIdAsync(source, best, ct);
+        return id is null ? null : await ReadManifestAsync(StorageClients.Snapshots, $"{source}/{best}/{id}/manifest.json", ct);
+    }
+
+    public async Task<SnapshotManifest?> GetManifestAsync(string snapshotId, CancellationToken ct = default)
+    {
+        var parts = snapshotId.Split('-');
+        if (parts.Length != 3 || parts[1].Length != 8) return null;
+        var date = $"{parts[1][..4]}-{parts[1][4..6]}-{parts[1][6..]}";
+        return await ReadManifestAsync(StorageClients.Snapshots, $"{parts[0]}/{date}/{snapshotId}/manifest.json", ct);
+    }
+
+    public async Task<SnapshotTable> LoadAsync(SnapshotManifest m, IReadOnlyCollection<string>? columns = null, bool withEnvelope = false, CancellationToken ct = default)
+    {
+        var blob = storage.Container(StorageClients.Snapshots).GetBlobClient($"{m.Source}/{m.Date}/{m.SnapshotId}/data.parquet");
+        await using var s = new MemoryStream();
+        await blob.DownloadToAsync(s, ct);
+        s.Position = 0;
+        return await SnapshotTable.ReadParquetAsync(s, columns, withEnvelope, ct);
+    }
+
+    async Task<SnapshotManifest?> ReadManifestAsync(string container, string path, CancellationToken ct)
+    {
+        try { return Json.Deserialize<SnapshotManifest>((await storage.Container(container).GetBlobClient(path).DownloadContentAsync(ct)).Value.Content); }
+        catch (RequestFailedException e) when (e.Status == 404) { return null; }
+    }
+
+    internal static Task UploadJsonAsync<T>(BlobContainerClient container, string path, T value, CancellationToken ct) =>
+        container.GetBlobClient(path).UploadAsync(BinaryData.FromString(Json.Serialize(value, indented: true)), overwrite: true, ct);
+}

@@ -1,0 +1,49 @@
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+
+namespace SignalPipeline.Functions.Azure;
+
+/// <summary>The three storage clients, from a connection string (Azurite, tests) or an account name with managed
+/// identity (Azure). Knows the names of every container, queue and table the pipeline uses.</summary>
+public sealed class StorageClients
+{
+    public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs";
+    public const string ArrivalsQueue = "extract-arrivals", IntakeQueue = "phase1-intake", IntakePoisonQueue = "phase1-intake-poison";
+    public const string SignalsTable = "signals", HistoryTable = "signalhistory", IngestsTable = "ingests", RunsTable = "runs";
+
+    public BlobServiceClient Blobs { get; }
+    public QueueServiceClient Queues { get; }
+    public TableServiceClient Tables { get; }
+
+    public StorageClients(string? connectionString, string? accountName)
+    {
+        if (connectionString is not null)
+        {
+            Blobs = new BlobServiceClient(connectionString);
+            Queues = new QueueServiceClient(connectionString);
+            Tables = new TableServiceClient(connectionString);
+        }
+        else if (accountName is not null)
+        {
+            var credential = new DefaultAzureCredential();
+            Blobs = new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential);
+            Queues = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential);
+            Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential);
+        }
+        else throw new InvalidOperationException("No storage configured: set Storage:ConnectionString or Storage:AccountName.");
+    }
+
+    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+    public TableClient Table(string name) => Tables.GetTableClient(name);
+
+    /// <summary>Creates what is missing. In Azure the Bicep templates create these; locally this makes Azurite ready.</summary>
+    public async Task EnsureCreatedAsync(CancellationToken ct = default)
+    {
+        foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
+        foreach (var q in new[] { ArrivalsQueue, IntakeQueue, IntakePoisonQueue }) await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
+        foreach (var t in new[] { SignalsTable, HistoryTable, IngestsTable, RunsTable }) await Table(t).CreateIfNotExistsAsync(ct);
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Functions.Pipeline;
+
+namespace SignalPipeline.Functions.Cli;
+
+/// <summary>The operator command line of contracts/cli.md: ingest, nightly, signals export, serve, demo.</summary>
+public static class CliApp
+{
+    const string Usage = """
+        usage: signalpipeline <verb> [options]
+          ingest <path>... [--source S --date yyyy-MM-dd]   deliver and ingest extract files
+          nightly [--date yyyy-MM-dd]                       run the nightly comparison and the intake
+          signals export [--run latest|ID] [--format json|csv] [--out FILE] [--reveal --reason TEXT]
+          serve [--urls http://127.0.0.1:7071]              run the HTTP program (custom handler, review UI)
+          demo [--date yyyy-MM-dd] [--urls URL] [--no-serve] sample extracts → ingest → nightly → review UI
+        common: --territory 1771,... --register FILE
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    {
+        var output = stdout ?? Console.Out;
+        var error = stderr ?? Console.Error;
+        CliArgs cli;
+        try { cli = CliArgs.Parse(args); }
+        catch (CliException e) { error.WriteLine(e.Message); return 1; }
+        var verb = cli.Positional.FirstOrDefault();
+        if (verb is null && Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is not null) verb = "serve";
+        if (verb is null or "help" || cli.Has("help")) { output.WriteLine(Usage); return verb is null ? 1 : 0; }
+
+        var config = new ConfigurationBuilder().AddEnvironmentVariables();
+        var overrides = new Dictionary<string, string?>();
+        if (cli.Get("territory") is { } t) overrides["SignalPipeline:Territory"] = t;
+        if (cli.Get("register") is { } r) overrides["SignalPipeline:Register"] = Path.GetFullPath(r);
+        if (verb == "demo") overrides["Review:DevSignIn"] = "true";
+        var settings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
+
+        try
+        {
+            using var services = await AppServices.CreateAsync(settings, error);
+            return verb switch
+            {
+                "ingest" => await Verbs.IngestAsync(services, cli, output),
+                "nightly" => await Verbs.NightlyAsync(services, cli, output),
+                "signals" when cli.Positional.ElementAtOrDefault(1) == "export" => await Verbs.ExportAsync(services, cli, output),
+                "serve" => await Verbs.ServeAsync(services, cli, output),
+                "demo" => await Verbs.DemoAsync(services, cli, output),
+                _ => Fail(error, $"unknown verb '{string.Join(' ', cli.Positional)}'\n{Usage}"),
+            };
+        }
+        catch (Exception e) when (e is CliException or ArgumentException or Analysis.Register.RegisterException or Azure.KeysUnavailableException or InvalidOperationException)
+        {
+            return Fail(error, $"error: {e.Message}");
+        }
+    }
+
+    static int Fail(TextWriter error, string message) { error.WriteLine(message); return 1; }
+}

@@ -1,0 +1,47 @@
+using SignalPipeline.Analysis.Extracts;
+
+namespace SignalPipeline.Functions.Cli;
+
+public sealed record ExtractFile(string Path, string Source, string Date);
+
+/// <summary>Finds the files to deliver: a root laid out as {source}/{yyyy-MM-dd}/*.csv[.gz], a source or date folder
+/// inside it, or single files (with --source and --date, or inside such a layout).</summary>
+public static class ExtractFiles
+{
+    public static IReadOnlyList<ExtractFile> Resolve(IEnumerable<string> paths, string? source, DateOnly? date)
+    {
+        var result = new List<ExtractFile>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                    if (IsExtract(f) && FromLayout(f) is { } e) result.Add(e);
+            }
+            else if (File.Exists(p))
+            {
+                if (!IsExtract(p)) throw new CliException($"{p}: not a .csv or .csv.gz file");
+                if (source is not null || date is not null)
+                {
+                    if (source is null || date is null) throw new CliException("--source and --date go together");
+                    if (!SourceSchema.All.Contains(source)) throw new CliException($"--source must be one of {string.Join(", ", SourceSchema.All)}");
+                    result.Add(new ExtractFile(p, source, date.Value.ToString("yyyy-MM-dd")));
+                }
+                else result.Add(FromLayout(p) ?? throw new CliException($"{p}: not inside {{source}}/{{yyyy-MM-dd}}/; give --source and --date"));
+            }
+            else throw new CliException($"{p}: no such file or folder");
+        }
+        // Sources in dependency order is not needed (snapshots are independent), but dates in order make corrections replace.
+        return result.OrderBy(f => f.Date, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal).ToList();
+    }
+
+    static bool IsExtract(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+
+    static ExtractFile? FromLayout(string file)
+    {
+        var dateDir = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file)));
+        var sourceDir = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(file))));
+        return sourceDir is not null && SourceSchema.All.Contains(sourceDir) && DateOnly.TryParseExact(dateDir, "yyyy-MM-dd", out _)
+            ? new ExtractFile(file, sourceDir, dateDir!) : null;
+    }
+}

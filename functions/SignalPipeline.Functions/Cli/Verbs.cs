@@ -1,0 +1,100 @@
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Runs;
+using SignalPipeline.Functions.Pipeline;
+
+namespace SignalPipeline.Functions.Cli;
+
+/// <summary>One method per verb: parse options, call the same services the functions use, print.</summary>
+public static class Verbs
+{
+    public static async Task<int> IngestAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var files = ExtractFiles.Resolve(cli.Positional.Skip(1), cli.Get("source"), cli.Date("date"));
+        if (files.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/*.csv[.gz], or a file with --source and --date)");
+        var anyRejected = false;
+        foreach (var f in files)
+        {
+            var blob = await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default);
+            var size = new FileInfo(f.Path).Length;
+            var outcome = await s.Ingest.IngestBlobAsync(blob, rows => output.WriteLine($"  {f.Source} {f.Date}: {rows:N0} rows read …"));
+            anyRejected |= outcome.IsFailure;
+            var m = outcome.Manifest;
+            output.WriteLine($"{f.Source} {f.Date} {Path.GetFileName(f.Path)}: {outcome.Outcome}" +
+                (m is null ? "" : $"; rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}; " +
+                    $"columns discarded: {(m.ColumnsDiscarded.Count == 0 ? "none" : string.Join(", ", m.ColumnsDiscarded.Select(d => $"{d.Name} ({d.Reason})")))}") +
+                (outcome.Message is null ? "" : $"; {outcome.Message}") + (size > 50_000_000 ? $" [{size / 1_000_000} MB]" : ""));
+        }
+        return anyRejected ? 2 : 0;
+    }
+
+    public static async Task<int> NightlyAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
+        var outcome = await s.Nightly.RunAsync(date, "cli");
+        PrintRun(outcome.Record, output);
+        var (processed, poisoned) = await s.Intake.DrainAsync(output);
+        output.WriteLine($"intake: {processed} messages taken into the signalenregister{(poisoned > 0 ? $", {poisoned} moved to the poison queue" : "")}");
+        return 0;
+    }
+
+    public static void PrintRun(RunRecord run, TextWriter output)
+    {
+        output.WriteLine($"run {run.RunId} reference date {run.ReferenceDate}, register {run.RegisterVersion} ({run.RegisterSha256[..12]})");
+        foreach (var source in SourceSchema.All)
+        {
+            var snap = run.Snapshots.FirstOrDefault(x => x.Source == source);
+            output.WriteLine(snap is null ? $"  source {source}: no accepted snapshot on or before {run.ReferenceDate}"
+                : $"  source {source}: snapshot {snap.SnapshotId} ({snap.FileName}, {snap.Rows} rows), unlinked {run.Unlinked.GetValueOrDefault(source)}");
+        }
+        foreach (var m in run.Models)
+            output.WriteLine(m.Outcome == "refused"
+                ? $"  model {m.Model} {m.Version}: refused — {m.Reason}"
+                : $"  model {m.Model} {m.Version}: {m.Outcome}; new {m.New}, continuing {m.Continuing}, resolved {m.Resolved}");
+    }
+
+    public static async Task<int> ExportAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var format = cli.Get("format") ?? "json";
+        if (format is not ("json" or "csv")) throw new CliException("--format must be json or csv");
+        var reveal = cli.Has("reveal");
+        var (runId, records) = await s.Export.BuildAsync(cli.Get("run") ?? "latest", reveal, cli.Get("reason"), Environment.UserName);
+        var text = format == "csv" ? ExportService.ToCsv(records) : ExportService.ToJsonLines(records);
+        if (cli.Get("out") is { } path)
+        {
+            await File.WriteAllTextAsync(path, text);
+            output.WriteLine($"exported {records.Count} signals of run {runId} to {path}{(reveal ? " (revealed; written to the audit log)" : "")}");
+        }
+        else output.Write(text);
+        return 0;
+    }
+
+    public static async Task<int> ServeAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        var urls = cli.Get("urls") ?? (port is not null ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:7071");
+        await using var app = HttpProgram.Build(s, urls);
+        await app.StartAsync();
+        output.WriteLine($"listening on {urls}");
+        var done = new TaskCompletionSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
+        await done.Task;
+        await app.StopAsync();
+        return 0;
+    }
+
+    public static async Task<int> DemoAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
+        var root = Path.Combine(s.Settings.LocalDir, "demo-extracts");
+        var written = SampleExtracts.Write(root, date, new SampleOptions());
+        output.WriteLine($"demo: wrote {written.Count} sample extracts under {root}");
+        var ingest = await IngestAsync(s, CliArgs.Parse(["ingest", root]), output);
+        if (ingest != 0) output.WriteLine("demo: a sample file was rejected (see above)");
+        await NightlyAsync(s, CliArgs.Parse(["nightly", "--date", date.ToString("yyyy-MM-dd")]), output);
+        if (cli.Has("no-serve")) return 0;
+        var urls = cli.Get("urls") ?? "http://127.0.0.1:7071";
+        output.WriteLine($"demo: review UI at {urls}/review/dev-login?role=coordinator  (development sign-in; Ctrl+C stops)");
+        return await ServeAsync(s, CliArgs.Parse(["serve", "--urls", urls]), output);
+    }
+}

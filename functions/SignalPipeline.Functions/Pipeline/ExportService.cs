@@ -1,0 +1,66 @@
+using System.Text;
+using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Functions.Azure;
+
+namespace SignalPipeline.Functions.Pipeline;
+
+/// <summary>One exported signal (cli.md "Export record"). The reveal fields stay null unless revealed.</summary>
+public sealed record ExportRecord(
+    string SignalId, string Model, string ModelVersion, string State, string Theme, string? Object, IReadOnlyList<string> Subjects,
+    IReadOnlyDictionary<string, string> Evidence, string RunId,
+    string? VerblijfsobjectId = null, string? Address = null, string? SubjectBsn = null, string? SubjectKvk = null);
+
+public sealed class ExportService(RunStore runs, IdentityResolver identities, AuditLog audit, TimeProvider clock)
+{
+    public static readonly string[] CsvColumns =
+        ["signal_id", "model", "model_version", "state", "theme", "object", "subjects", "evidence", "verblijfsobject_id", "address", "subject_bsn", "subject_kvk", "run_id"];
+
+    public async Task<(string RunId, IReadOnlyList<ExportRecord> Records)> BuildAsync(string run, bool reveal, string? reason, string actor, CancellationToken ct = default)
+    {
+        if (reveal && string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("--reveal needs --reason with a written reason; it goes into the audit log.");
+        var runId = run == "latest" ? await runs.LatestIdAsync(ct) : run;
+        if (runId is null || await runs.GetAsync(runId, ct) is not { } record) throw new ArgumentException(run == "latest" ? "there is no run yet; run 'nightly' first" : $"run {run} does not exist");
+        var signals = (await runs.GetSignalsAsync(runId, ct))
+            .Where(s => !s.Shadow && s.State is SignalStates.New or SignalStates.Continuing or SignalStates.Resolved)
+            .OrderBy(s => s.Signal.SignalId, StringComparer.Ordinal).ToList();
+        if (reveal)
+            await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "admin", "export-reveal", null, reason, $"run {runId}, {signals.Count} signals"), ct);
+        var records = new List<ExportRecord>();
+        foreach (var rs in signals)
+        {
+            var s = rs.Signal;
+            var r = new ExportRecord(s.SignalId, s.Model, s.ModelVersion, rs.State, s.Theme, s.Object, s.Subjects, s.Evidence, runId);
+            if (reveal)
+            {
+                var id = await identities.RevealAsync(s.Object, s.Subjects, record.Snapshots, ct);
+                r = r with { VerblijfsobjectId = id.VerblijfsobjectId, Address = id.Address,
+                    SubjectBsn = id.Bsn.Count > 0 ? string.Join(' ', id.Bsn) : null, SubjectKvk = id.Kvk.Count > 0 ? string.Join(' ', id.Kvk) : null };
+            }
+            records.Add(r);
+        }
+        return (runId, records);
+    }
+
+    public static string ToJsonLines(IEnumerable<ExportRecord> records) =>
+        string.Concat(records.Select(r => Json.Serialize(r) + "\n"));
+
+    public static string ToCsv(IEnumerable<ExportRecord> records)
+    {
+        var sb = new StringBuilder().AppendLine(string.Join(',', CsvColumns));
+        foreach (var r in records)
+        {
+            string?[] cells = [r.SignalId, r.Model, r.ModelVersion, r.State, r.Theme, r.Object, string.Join(' ', r.Subjects),
+                string.Join("; ", r.Evidence.Select(e => $"{e.Key}={e.Value}")), r.VerblijfsobjectId, r.Address, r.SubjectBsn, r.SubjectKvk, r.RunId];
+            sb.AppendLine(string.Join(',', cells.Select(CsvCell)));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Quotes a cell and defuses spreadsheet formulas (a leading = + - @ tab or CR gets a quote prefix).</summary>
+    public static string CsvCell(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
+        return value.IndexOfAny([',', '"', '\n', '\r', ';']) >= 0 || value[0] == '\'' ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+    }
+}

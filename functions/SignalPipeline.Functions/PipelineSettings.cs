@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SignalPipeline.Functions;
+
+/// <summary>All settings in one record, read once. Names are the app settings (<c>Section__Key</c> in the environment).</summary>
+public sealed record PipelineSettings
+{
+    public string? StorageConnectionString { get; init; }
+    public string? StorageAccountName { get; init; }
+    public string? KeyVaultUri { get; init; }
+    public string RegisterPath { get; init; } = "";
+    public IReadOnlyList<string> Territory { get; init; } = ["1771"];
+    public bool DeleteRawAfterIngest { get; init; } = true;
+    public double MaxRejectedShare { get; init; } = 0.05;
+    public string LocalDir { get; init; } = ".local";
+    public string ProjectRoot { get; init; } = "";
+    public bool DevSignIn { get; init; }
+    public string TimeZone { get; init; } = "Europe/Amsterdam";
+
+    public static PipelineSettings From(IConfiguration c)
+    {
+        var root = c["SignalPipeline:ProjectRoot"] ?? FindProjectRoot();
+        var local = c["SignalPipeline:LocalDir"] ?? Path.Combine(root, ".local");
+        return new PipelineSettings
+        {
+            StorageConnectionString = Blank(c["Storage:ConnectionString"]),
+            StorageAccountName = Blank(c["Storage:AccountName"]),
+            KeyVaultUri = Blank(c["KeyVault:Uri"]),
+            RegisterPath = c["SignalPipeline:Register"] ?? Path.Combine(AppContext.BaseDirectory, "config", "dpia-register.json"),
+            Territory = (c["SignalPipeline:Territory"] ?? "1771").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            DeleteRawAfterIngest = !bool.TryParse(c["SignalPipeline:DeleteRawAfterIngest"], out var d) || d,
+            MaxRejectedShare = double.TryParse(c["SignalPipeline:MaxRejectedShare"], System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 0.05,
+            LocalDir = local,
+            ProjectRoot = root,
+            DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
+        };
+    }
+
+    static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    /// <summary>The folder with SignalPipeline.sln above the working directory or the program; else the working directory.</summary>
+    public static string FindProjectRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "SignalPipeline.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,1 @@
+return await SignalPipeline.Functions.Cli.CliApp.RunAsync(args);

@@ -1,0 +1,96 @@
+using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Functions.Azure;
+using static SignalPipeline.Functions.Review.Html;
+
+namespace SignalPipeline.Functions.Review;
+
+/// <summary>The coordinator's review UI (Dutch), forwarded by the Functions host from the <c>Review</c> HTTP function.
+/// Endpoints stay thin: check the role, read the register, render.</summary>
+public static class ReviewEndpoints
+{
+    const int PageSize = 25;
+
+    public static void Map(WebApplication app, AppServices services)
+    {
+        var dev = services.Settings.DevSignIn;
+
+        app.MapGet("/review", async (HttpRequest req, string? model, string? status, string? state, int? page, CancellationToken ct) =>
+        {
+            if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
+            var user = Principal.From(req, dev)!;
+            var all = await services.Register.ListAsync(ct);
+            var filtered = all.Where(c => (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || c.Status == status)
+                    && (string.IsNullOrEmpty(state) || c.NightlyState == state))
+                .OrderByDescending(c => c.ReferenceDate, StringComparer.Ordinal).ThenBy(c => c.SignalId, StringComparer.Ordinal).ToList();
+            var p = Math.Max(1, page ?? 1);
+            var rows = string.Concat(filtered.Skip((p - 1) * PageSize).Take(PageSize).Select(c => $"""
+                <tr><td><a href="/review/signals/{E(c.SignalId)}">{E(c.SignalId)}</a></td><td>{E(c.Model)}</td><td>{E(c.Theme)}</td>
+                <td>{E(c.Status)}</td><td>{E(c.NightlyState)}</td><td>{E(c.ReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
+                """));
+            string Opt(string? current, string value) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(value))}</option>";
+            var models = all.Select(c => c.Model).Distinct().Order().Prepend("");
+            var body = $"""
+                <h1>Signalenregister — kandidaten</h1>
+                <form method="get" class="box">
+                  <label>Model <select name="model">{string.Concat(models.Select(m => Opt(model, m)))}</select></label>
+                  <label>Status <select name="status">{string.Concat(new[] { "", SignalRegister.Kandidaat, SignalRegister.Geregistreerd, SignalRegister.Afgewezen }.Select(s => Opt(status, s)))}</select></label>
+                  <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s)))}</select></label>
+                  <button type="submit">Filteren</button>
+                </form>
+                <p class="muted">{filtered.Count} signalen{(filtered.Count > PageSize ? $", pagina {p} van {(filtered.Count + PageSize - 1) / PageSize}" : "")}. Alleen pseudoniemen; een identiteit tonen vraagt een reden en wordt gelogd.</p>
+                <table id="signals"><thead><tr><th>Signaal</th><th>Model</th><th>Thema</th><th>Status</th><th>Nachtrun</th><th>Peildatum</th><th>Waarom</th></tr></thead>
+                <tbody>{rows}</tbody></table>
+                {(p > 1 ? $"<a href=\"?model={E(model)}&status={E(status)}&state={E(state)}&page={p - 1}\">vorige</a> " : "")}
+                {(p * PageSize < filtered.Count ? $"<a href=\"?model={E(model)}&status={E(status)}&state={E(state)}&page={p + 1}\">volgende</a>" : "")}
+                """;
+            return Page("Signalenregister", body, user);
+        });
+
+        app.MapGet("/review/signals/{id}", async (HttpRequest req, string id, CancellationToken ct) =>
+        {
+            if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
+            var user = Principal.From(req, dev)!;
+            if (await services.Register.GetAsync(id, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view", id, null, null), ct);
+            var history = await services.Register.HistoryAsync(id, ct);
+            var body = $"""
+                <h1>Signaal {E(c.SignalId)}</h1>
+                <div class="box" id="explanation"><strong>Waarom:</strong> {E(Explanation.For(c.Model, c.Evidence))}</div>
+                <table><tr><th>Model</th><td>{E(c.Model)} {E(c.ModelVersion)}</td></tr><tr><th>Thema</th><td>{E(c.Theme)}</td></tr>
+                <tr><th>Status</th><td>{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(c.NightlyState)} (laatst in run {E(c.LastRunId)})</td></tr>
+                <tr><th>Object (pseudoniem)</th><td><code>{E(c.Object)}</code></td></tr>
+                <tr><th>Bewijs</th><td>{string.Join("<br>", c.Evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"))}</td></tr></table>
+                <h2>Herkomst</h2>
+                <table id="lineage"><tr><th>Bron</th><th>Snapshot</th><th>Bestand</th><th>SHA-256</th><th>Rijen</th></tr>
+                {string.Concat(c.Lineage.Snapshots.Select(s => $"<tr><td>{E(s.Source)}</td><td>{E(s.SnapshotId)}</td><td>{E(s.FileName)}</td><td><code>{E(s.Sha256)}</code></td><td>{s.Rows}</td></tr>"))}
+                </table>
+                <p>Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
+                <h2>Geschiedenis</h2>
+                <table id="history"><tr><th>Wanneer</th><th>Gebeurtenis</th><th>Door</th><th>Toelichting</th></tr>
+                {string.Concat(history.Select(h => $"<tr><td>{h.At:yyyy-MM-dd HH:mm}</td><td>{E(h.Event)}</td><td>{E(h.Actor)}</td><td>{E(h.Detail)}</td></tr>"))}
+                </table>
+                """;
+            return Page($"Signaal {id}", body, user);
+        });
+
+        app.MapGet("/review/dev-login", (HttpRequest req, HttpResponse res, string? role, string? name) =>
+        {
+            if (!dev) return Results.NotFound();
+            var r = role is Principal.Coordinator or Principal.Oov or Principal.DpiaReviewer or Principal.Admin ? role : Principal.Coordinator;
+            res.Cookies.Append(Principal.DevCookie, Principal.Encode(name ?? $"ontwikkelaar-{r}", r), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict });
+            return Results.Redirect("/review");
+        });
+    }
+
+    /// <summary>401 without a principal, 403 without one of the roles; null when the request may pass.</summary>
+    public static IResult? Gate(HttpRequest req, bool dev, params string[] roles)
+    {
+        var user = Principal.From(req, dev);
+        if (user is null)
+            return Page("Niet aangemeld", "<h1>Niet aangemeld</h1><p>Meld u aan via de identiteitsprovider van de gemeente.</p>" +
+                (dev ? "<p>Ontwikkelmodus: <a href=\"/review/dev-login?role=coordinator\">aanmelden als coördinator</a> · <a href=\"/review/dev-login?role=dpia-reviewer\">als DPIA-reviewer</a></p>" : ""), null, 401);
+        if (!user.IsAny(roles))
+            return Page("Geen toegang", $"<h1>Geen toegang</h1><p>Deze pagina is alleen voor de rollen {E(string.Join(", ", roles))} (protocol art. 10.3).</p>", user, 403);
+        return null;
+    }
+}
