@@ -17,7 +17,8 @@ public static class CliApp
         common: --territory 1771,... --register FILE
         """;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    /// <param name="settings">Extra settings on top of the environment (tests pass their Azurite here).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
@@ -29,15 +30,15 @@ public static class CliApp
         if (verb is null or "help" || cli.Has("help")) { output.WriteLine(Usage); return verb is null ? 1 : 0; }
 
         var config = new ConfigurationBuilder().AddEnvironmentVariables();
-        var overrides = new Dictionary<string, string?>();
+        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
         if (cli.Get("territory") is { } t) overrides["SignalPipeline:Territory"] = t;
         if (cli.Get("register") is { } r) overrides["SignalPipeline:Register"] = Path.GetFullPath(r);
         if (verb == "demo") overrides["Review:DevSignIn"] = "true";
-        var settings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
+        var pipelineSettings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
 
         try
         {
-            using var services = await AppServices.CreateAsync(settings, error);
+            using var services = await AppServices.CreateAsync(pipelineSettings, error);
             return verb switch
             {
                 "ingest" => await Verbs.IngestAsync(services, cli, output),

@@ -1,0 +1,52 @@
+using System.Net;
+using System.Net.Sockets;
+using SignalPipeline.Functions;
+using SignalPipeline.Functions.Azure;
+
+namespace SignalPipeline.Tests.Infrastructure;
+
+/// <summary>The project's own Azurite (node_modules), on free loopback ports, in memory; stopped by its PID.</summary>
+public sealed class AzuriteFixture : IDisposable
+{
+    readonly AzuriteLauncher launcher;
+    public string ConnectionString => launcher.ConnectionString;
+    public string ProjectRoot { get; } = PipelineSettings.FindProjectRoot();
+
+    public AzuriteFixture()
+    {
+        launcher = new AzuriteLauncher(FreePortTriple());
+        var data = Path.Combine(Path.GetTempPath(), "sp-azurite-" + Guid.NewGuid().ToString("N"));
+        if (!launcher.EnsureRunning(ProjectRoot, data, TextWriter.Null))
+            throw new InvalidOperationException("expected to start a fresh Azurite on free ports");
+    }
+
+    /// <summary>Settings for one test: its own account would be ideal, but Azurite has one; tests use distinct dates and
+    /// a fresh territory-independent layout, and read only what they wrote.</summary>
+    public Dictionary<string, string?> Settings(string localDir) => new()
+    {
+        ["Storage:ConnectionString"] = ConnectionString,
+        ["SignalPipeline:LocalDir"] = localDir,
+        ["SignalPipeline:ProjectRoot"] = ProjectRoot,
+    };
+
+    static int FreePortTriple()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var l = new TcpListener(IPAddress.Loopback, 0);
+            l.Start();
+            var p = ((IPEndPoint)l.LocalEndpoint).Port;
+            l.Stop();
+            if (p < 65000 && !AzuriteLauncher.Listening(p + 1) && !AzuriteLauncher.Listening(p + 2)) return p;
+        }
+        throw new InvalidOperationException("no free ports");
+    }
+
+    public void Dispose() => launcher.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
+{
+    public const string Name = "azurite";
+}
