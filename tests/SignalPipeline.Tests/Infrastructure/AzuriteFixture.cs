@@ -44,9 +44,3 @@ public sealed class AzuriteFixture : IDisposable
 
     public void Dispose() => launcher.Dispose();
 }
-
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>
-{
-    public const string Name = "azurite";
-}
