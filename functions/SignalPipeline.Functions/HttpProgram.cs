@@ -9,11 +9,14 @@ namespace SignalPipeline.Functions;
 /// the review UI.</summary>
 public static class HttpProgram
 {
+    static readonly JsonSerializerOptions RequestJson = new() { PropertyNameCaseInsensitive = true };
+
     public static WebApplication Build(AppServices services, string urls)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(services);
         builder.Services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "sp-af"; });
         var app = builder.Build();
@@ -32,7 +35,7 @@ public static class HttpProgram
         app.MapPost("/" + name, async (HttpRequest http, CancellationToken ct) =>
         {
             InvocationRequest? request;
-            try { request = await JsonSerializer.DeserializeAsync<InvocationRequest>(http.Body, InvocationResponse.HostJson, ct); }
+            try { request = await JsonSerializer.DeserializeAsync<InvocationRequest>(http.Body, RequestJson, ct); }
             catch (JsonException) { request = null; }
             if (request is null)
                 return Results.Json(InvocationResponse.Ok([$"{name}: the invocation payload is not valid JSON"]), InvocationResponse.HostJson, statusCode: 400);

@@ -5,7 +5,10 @@ namespace SignalPipeline.Functions.Review;
 /// <summary>Page frame and encoding. Every value that reaches a page goes through <see cref="E"/>.</summary>
 public static class Html
 {
-    public static string E(string? s) => HtmlEncoder.Default.Encode(s ?? "");
+    // All Unicode ranges pass as they are (m², ë); markup characters are always encoded.
+    static readonly HtmlEncoder Encoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    public static string E(string? s) => Encoder.Encode(s ?? "");
 
     public static IResult Page(string title, string body, Principal? user, int status = 200) => Results.Content($$"""
         <!DOCTYPE html>

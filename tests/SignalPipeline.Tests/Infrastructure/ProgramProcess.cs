@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SignalPipeline.Functions.Azure;
+
+namespace SignalPipeline.Tests.Infrastructure;
+
+/// <summary>The real built program, started the way the Functions host starts a custom handler:
+/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set, no arguments. Stopped by its PID.</summary>
+public sealed class ProgramProcess : IDisposable
+{
+    readonly Process process;
+    readonly System.Text.StringBuilder output = new();
+    public int Port { get; }
+    /// <summary>What the program printed so far (for failure messages).</summary>
+    public string Output { get { lock (output) return output.ToString(); } }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    public ProgramProcess(IReadOnlyDictionary<string, string?> settings, bool devSignIn = false)
+    {
+        var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start(); Port = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop();
+        var psi = new ProcessStartInfo("dotnet") { ArgumentList = { ProgramDll() }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString();
+        foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__")] = v;
+        if (devSignIn) psi.Environment["Review__DevSignIn"] = "true";
+        process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+        process.BeginOutputReadLine(); process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!AzuriteLauncher.Listening(Port))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the program exited with {process.ExitCode}");
+            if (DateTime.UtcNow > deadline) { Dispose(); throw new TimeoutException("the program did not listen within 60 s"); }
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>functions/SignalPipeline.Functions/bin/{Configuration}/net10.0/signalpipeline.dll, built with the tests.</summary>
+    static string ProgramDll()
+    {
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/{Configuration}/net10.0/
+        var root = Functions.PipelineSettings.FindProjectRoot();
+        var dll = Path.Combine(root, "functions", "SignalPipeline.Functions", "bin", config, "net10.0", "signalpipeline.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("build the functions project first", dll);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited) { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
+        process.Dispose();
+    }
+}
