@@ -10,6 +10,9 @@ public static class ReviewEndpoints
 {
     const int PageSize = 25;
 
+    /// <summary>The nightly states in the coordinator's words; the stored and exported values stay as in models.md.</summary>
+    static string Nl(string? state) => state switch { "new" => "nieuw", "continuing" => "doorlopend", "resolved" => "opgelost", _ => state ?? "" };
+
     public static void Map(WebApplication app, AppServices services)
     {
         var dev = services.Settings.DevSignIn;
@@ -25,16 +28,16 @@ public static class ReviewEndpoints
             var p = Math.Max(1, page ?? 1);
             var rows = string.Concat(filtered.Skip((p - 1) * PageSize).Take(PageSize).Select(c => $"""
                 <tr><td><a href="/review/signals/{E(c.SignalId)}">{E(c.SignalId)}</a></td><td>{E(c.Model)}</td><td>{E(c.Theme)}</td>
-                <td>{E(c.Status)}</td><td>{E(c.NightlyState)}</td><td>{E(c.ReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
+                <td>{E(c.Status)}</td><td>{E(Nl(c.NightlyState))}</td><td>{E(c.ReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
                 """));
-            string Opt(string? current, string value) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(value))}</option>";
+            string Opt(string? current, string value, string? label = null) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(label ?? value))}</option>";
             var models = all.Select(c => c.Model).Distinct().Order().Prepend("");
             var body = $"""
                 <h1>Signalenregister — kandidaten</h1>
                 <form method="get" class="box">
                   <label>Model <select name="model">{string.Concat(models.Select(m => Opt(model, m)))}</select></label>
                   <label>Status <select name="status">{string.Concat(new[] { "", SignalRegister.Kandidaat, SignalRegister.Geregistreerd, SignalRegister.Afgewezen }.Select(s => Opt(status, s)))}</select></label>
-                  <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s)))}</select></label>
+                  <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s, Nl(s))))}</select></label>
                   <button type="submit">Filteren</button>
                 </form>
                 <p class="muted">{filtered.Count} signalen{(filtered.Count > PageSize ? $", pagina {p} van {(filtered.Count + PageSize - 1) / PageSize}" : "")}. Alleen pseudoniemen; een identiteit tonen vraagt een reden en wordt gelogd.</p>
@@ -57,7 +60,7 @@ public static class ReviewEndpoints
                 <h1>Signaal {E(c.SignalId)}</h1>
                 <div class="box" id="explanation"><strong>Waarom:</strong> {E(Explanation.For(c.Model, c.Evidence))}</div>
                 <table><tr><th>Model</th><td>{E(c.Model)} {E(c.ModelVersion)}</td></tr><tr><th>Thema</th><td>{E(c.Theme)}</td></tr>
-                <tr><th>Status</th><td>{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(c.NightlyState)} (laatst in run {E(c.LastRunId)})</td></tr>
+                <tr><th>Status</th><td>{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.NightlyState))} (laatst in run {E(c.LastRunId)})</td></tr>
                 <tr><th>Object (pseudoniem)</th><td><code>{E(c.Object)}</code></td></tr>
                 <tr><th>Bewijs</th><td>{string.Join("<br>", c.Evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"))}</td></tr></table>
                 <h2>Herkomst</h2>

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SignalPipeline.Functions.Cli;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Integration;
+
+/// <summary>The review UI in headless Debian chromium (playwright-core, tests/browser/review-smoke.mjs): sign in as
+/// coordinator, filter, open a signal, read its explanation; a dpia-reviewer gets 403. Screenshots land in
+/// artifacts/screenshots/.</summary>
+public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
+{
+    readonly TempDir dir = new();
+
+    [Fact]
+    public async Task Coordinator_filters_opens_and_reads_a_signal_and_reviewer_is_refused()
+    {
+        var settings = azurite.Settings(dir.Path);
+        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-03"], TextWriter.Null, TextWriter.Null, settings));
+        using var program = new ProgramProcess(settings, devSignIn: true);
+        var shots = Path.Combine(azurite.ProjectRoot, "artifacts", "screenshots");
+        var psi = new ProcessStartInfo("node")
+        {
+            ArgumentList = { Path.Combine(azurite.ProjectRoot, "tests", "browser", "review-smoke.mjs"), program.BaseAddress.ToString().TrimEnd('/'), shots },
+            WorkingDirectory = azurite.ProjectRoot, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var node = Process.Start(psi)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        if (!node.WaitForExit(TimeSpan.FromSeconds(120))) { node.Kill(true); Assert.Fail("the browser test did not finish in 120 s"); }
+        Assert.True(node.ExitCode == 0, await stderr + program.Output);
+
+        var r = JsonDocument.Parse((await stdout).Trim().Split('\n').Last()).RootElement;
+        Assert.Equal(401, r.GetProperty("anonymousStatus").GetInt32());
+        Assert.Contains("ONTWIKKELMODUS", r.GetProperty("devBanner").GetString());
+        Assert.Contains("model=OVB", r.GetProperty("listUrl").GetString());
+        Assert.Equal(4, r.GetProperty("rows").GetInt32());
+        Assert.Matches(@"\d+ ingeschrevenen op \d+ m²: \d+,\d m² per persoon, norm 12", r.GetProperty("explanation").GetString());
+        Assert.Equal(4, r.GetProperty("lineageRows").GetInt32());
+        Assert.True(r.GetProperty("historyRows").GetInt32() >= 1);
+        Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());
+        Assert.Equal("Geen toegang", r.GetProperty("reviewerText").GetString());
+        Assert.True(new FileInfo(Path.Combine(shots, "review-list.png")).Length > 1000);
+        Assert.True(new FileInfo(Path.Combine(shots, "review-detail.png")).Length > 1000);
+    }
+
+    public void Dispose() => dir.Dispose();
+}

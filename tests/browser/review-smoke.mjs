@@ -1,0 +1,41 @@
+// Drives the review UI in headless Debian chromium (never a downloaded browser).
+// usage: node review-smoke.mjs <baseUrl> <screenshotDir>   → prints one JSON line with what it saw.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+
+const [base, shots] = process.argv.slice(2);
+mkdirSync(shots, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const result = {};
+try {
+  const page = await (await browser.newContext()).newPage();
+  const first = await page.goto(`${base}/review`);
+  result.anonymousStatus = first.status();
+
+  await page.goto(`${base}/review/dev-login?role=coordinator`);
+  result.devBanner = await page.locator('.dev').innerText();
+  await page.selectOption('select[name=model]', 'OVB');
+  await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  result.listUrl = page.url();
+  result.rows = await page.locator('#signals tbody tr').count();
+  await page.screenshot({ path: `${shots}/review-list.png`, fullPage: true });
+
+  await Promise.all([page.waitForNavigation(), page.locator('#signals tbody tr a').first().click()]);
+  result.explanation = await page.locator('#explanation').innerText();
+  result.lineageRows = await page.locator('#lineage tr').count() - 1;
+  result.historyRows = await page.locator('#history tr').count() - 1;
+  await page.screenshot({ path: `${shots}/review-detail.png`, fullPage: true });
+
+  const reviewer = await (await browser.newContext()).newPage();
+  await reviewer.goto(`${base}/review/dev-login?role=dpia-reviewer`);
+  const denied = await reviewer.goto(`${base}/review`);
+  result.reviewerStatus = denied.status();
+  result.reviewerText = await reviewer.locator('h1').innerText();
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
