@@ -75,11 +75,8 @@ public static class Verbs
         await using var app = HttpProgram.Build(s, urls);
         await app.StartAsync();
         output.WriteLine($"listening on {urls}");
-        var done = new TaskCompletionSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; done.TrySetResult(); };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => done.TrySetResult();
-        await done.Task;
-        await app.StopAsync();
+        // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful stop; then Azurite is stopped by PID.
+        await app.WaitForShutdownAsync();
         return 0;
     }
 
