@@ -102,6 +102,6 @@ public class SnapshotBuilderTests
         var back = await SnapshotTable.ReadParquetAsync(ms, withEnvelope: true);
         Assert.Equal(2, back.RowCount);
         Assert.All(Enumerable.Range(0, 2), i => Assert.NotNull(back.Envelope(i)));
-        Assert.Equal(["B", "W"], back.Column("functie_adres").Order().ToArray());
+        Assert.Equal(new[] { "B", "W" }, back.Column("functie_adres").Order().Select(v => v!).ToArray());
     }
 }
