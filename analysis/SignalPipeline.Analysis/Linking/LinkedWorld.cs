@@ -60,9 +60,11 @@ public sealed class LinkedWorld
         var permits = new Dictionary<string, List<Permit>>(StringComparer.Ordinal);
         var enforcement = new Dictionary<string, List<EnforcementCase>>(StringComparer.Ordinal);
 
-        void Link<T>(string source, Func<SnapshotTable, int, T> make, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null)
+        // Each source's columns are looked up once; the row factory then only indexes arrays.
+        void Link<T>(string source, Func<SnapshotTable, Func<int, T>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null)
         {
             if (!tables.TryGetValue(source, out var t)) return;
+            var make = factory(t);
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
             for (var i = 0; i < t.RowCount; i++)
             {
@@ -70,20 +72,30 @@ public sealed class LinkedWorld
                 string? target = null;
                 if (vboCol[i] is { } v && vbos.ContainsKey(v)) target = v;
                 else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) target = viaAddress;
-                if (target is not null) Add(into, target, make(t, i));
+                if (target is not null) Add(into, target, make(i));
                 else
                 {
                     unlinked[source]++;
-                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, make(t, i));
+                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, make(i));
                 }
             }
         }
 
-        Link("brp", (t, i) => new Registration(t.Column("bsn")[i]!, t.Column("functie_adres")[i]!, t.Column("datum_aanvang_adreshouding")[i]), regs, unknown);
-        Link("permits", (t, i) => new Permit(t.Column("zaak_id")[i]!, t.Column("zaaktype")[i]!, t.Column("status")[i]!,
-            Dates.ToDateOnly(t.Column("datum_aanvraag")[i]), t.Column("aanvrager_bsn")[i], t.Column("aanvrager_kvk")[i]), permits);
-        Link("enforcement", (t, i) => new EnforcementCase(t.Column("zaak_id")[i]!, t.Column("handhavingstype")[i]!, t.Column("status")[i]!,
-            Dates.ToDateOnly(t.Column("datum_start")[i]), t.Column("betrokkene_bsn")[i], t.Column("betrokkene_kvk")[i]), enforcement);
+        Link("brp", t =>
+        {
+            var (bsn, functie, aanvang) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"));
+            return i => new Registration(bsn[i]!, functie[i]!, aanvang[i]);
+        }, regs, unknown);
+        Link("permits", t =>
+        {
+            var (zaak, type, status, datum, bsn, kvk) = (t.Column("zaak_id"), t.Column("zaaktype"), t.Column("status"), t.Column("datum_aanvraag"), t.Column("aanvrager_bsn"), t.Column("aanvrager_kvk"));
+            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i]);
+        }, permits);
+        Link("enforcement", t =>
+        {
+            var (zaak, type, status, datum, bsn, kvk) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"));
+            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i]);
+        }, enforcement);
 
         return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory);
     }

@@ -36,10 +36,14 @@ public sealed class SnapshotTable
     public bool IsDropped(int row) => dropped[row];
 
     /// <summary>The column's values, or all nulls when the file did not have it.</summary>
-    public IReadOnlyList<string?> Column(string name) =>
-        columns.TryGetValue(name, out var c) ? c : new string?[RowCount];
-
-    public bool Has(string name) => columns.ContainsKey(name);
+    /// <remarks>Absent columns share one all-null array, sized when first asked for after the table is complete.</remarks>
+    public IReadOnlyList<string?> Column(string name)
+    {
+        if (columns.TryGetValue(name, out var c)) return c;
+        if (absent is null || absent.Length != RowCount) absent = new string?[RowCount];
+        return absent;
+    }
+    string?[]? absent;
 
     public byte[]? Envelope(int row) => envelopes[row];
 

@@ -26,13 +26,14 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
         if (reveal)
             await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "admin", "export-reveal", null, reason, $"run {runId}, {signals.Count} signals"), ct);
         var records = new List<ExportRecord>();
+        var scope = reveal ? await identities.BeginAsync(record.Snapshots, ct) : null;
         foreach (var rs in signals)
         {
             var s = rs.Signal;
             var r = new ExportRecord(s.SignalId, s.Model, s.ModelVersion, rs.State, s.Theme, s.Object, s.Subjects, s.Evidence, runId);
-            if (reveal)
+            if (scope is not null)
             {
-                var id = await identities.RevealAsync(s.Object, s.Subjects, record.Snapshots, ct);
+                var id = await scope.RevealAsync(s.Object, s.Subjects, ct);
                 r = r with { VerblijfsobjectId = id.VerblijfsobjectId, Address = id.Address,
                     SubjectBsn = id.Bsn.Count > 0 ? string.Join(' ', id.Bsn) : null, SubjectKvk = id.Kvk.Count > 0 ? string.Join(' ', id.Kvk) : null };
             }

@@ -7,58 +7,19 @@ namespace SignalPipeline.Functions.Pipeline;
 
 public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address, IReadOnlyList<string> Bsn, IReadOnlyList<string> Kvk, IReadOnlyList<string> Names);
 
-/// <summary>Opens identity envelopes for one signal, from the snapshots its run used. The only way back from a
-/// pseudonym to a person or address; callers must check the role and audit with a reason first. Nothing is cached.</summary>
+/// <summary>Opens identity envelopes from the snapshots a run used. The only way back from a pseudonym to a person
+/// or address; callers must check the role and audit with a reason first. Nothing outlives one call: a
+/// <see cref="RevealScope"/> loads each snapshot once for the signals of one export or one reveal, then is dropped.</summary>
 public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
 {
-    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IReadOnlyList<SnapshotUse> lineage, CancellationToken ct = default)
+    public async Task<RevealScope> BeginAsync(IReadOnlyList<SnapshotUse> lineage, CancellationToken ct = default)
     {
         var material = await keys.GetAsync(ct);
-        var envelope = new IdentityEnvelope(material.EnvelopeKey, material.EnvelopeKeyVersion);
-        string? vboId = null, address = null;
-        var bsns = new List<string>(); var kvks = new List<string>(); var names = new List<string>();
-
-        async Task<SnapshotTable?> Load(string source)
-        {
-            var use = lineage.FirstOrDefault(s => s.Source == source);
-            if (use is null || await snapshots.GetManifestAsync(use.SnapshotId, ct) is not { } m) return null;
-            return await snapshots.LoadAsync(m, withEnvelope: true, ct: ct);
-        }
-        Dictionary<string, string>? Open(string source, SnapshotTable t, int row) =>
-            t.Envelope(row) is { } sealedBytes ? envelope.Open($"{source}|{t.Column(SourceKey(source))[row]}", sealedBytes) : null;
-
-        if (vboPseudonym is not null && await Load("bag") is { } bag)
-        {
-            var col = bag.Column("verblijfsobject_id");
-            for (var i = 0; i < bag.RowCount; i++)
-                if (col[i] == vboPseudonym && Open("bag", bag, i) is { } f)
-                { vboId = f.GetValueOrDefault("verblijfsobject_id"); address = FormatAddress(f.GetValueOrDefault("adres")); break; }
-        }
-        var persons = subjects.Where(s => s.StartsWith(IdKind.Bsn.Prefix())).ToHashSet();
-        if (persons.Count > 0 && await Load("brp") is { } brp)
-        {
-            var col = brp.Column("bsn");
-            for (var i = 0; i < brp.RowCount; i++)
-                if (col[i] is { } p && persons.Contains(p) && Open("brp", brp, i) is { } f)
-                {
-                    bsns.Add(f["bsn"]);
-                    names.Add(string.Join(' ', new[] { f.GetValueOrDefault("voornamen"), f.GetValueOrDefault("voorvoegsel"), f.GetValueOrDefault("geslachtsnaam") }.Where(x => !string.IsNullOrEmpty(x))));
-                }
-        }
-        var companies = subjects.Where(s => s.StartsWith(IdKind.Kvk.Prefix())).ToHashSet();
-        foreach (var source in new[] { "permits", "enforcement" })
-        {
-            if (companies.Count == kvks.Count || await Load(source) is not { } t) continue;
-            var column = source == "permits" ? "aanvrager_kvk" : "betrokkene_kvk";
-            var col = t.Column(column);
-            for (var i = 0; i < t.RowCount; i++)
-                if (col[i] is { } k && companies.Contains(k) && Open(source, t, i) is { } f && f.TryGetValue(column, out var plain) && !kvks.Contains(plain))
-                    kvks.Add(plain);
-        }
-        return new RevealedIdentity(vboId, address, bsns, kvks, names.Where(n => n.Length > 0).ToList());
+        return new RevealScope(snapshots, new IdentityEnvelope(material.EnvelopeKey, material.EnvelopeKeyVersion), lineage);
     }
 
-    static string SourceKey(string source) => source switch { "brp" => "bsn", "bag" => "verblijfsobject_id", _ => "zaak_id" };
+    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IReadOnlyList<SnapshotUse> lineage, CancellationToken ct = default) =>
+        await (await BeginAsync(lineage, ct)).RevealAsync(vboPseudonym, subjects, ct);
 
     /// <summary>"5664AB|12|A|2" → "5664AB 12A-2".</summary>
     public static string? FormatAddress(string? key)
@@ -67,4 +28,61 @@ public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
         var p = key.Split('|');
         return p.Length != 4 ? key : $"{p[0]} {p[1]}{p[2]}{(p[3].Length > 0 ? "-" + p[3] : "")}";
     }
+}
+
+public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelope, IReadOnlyList<SnapshotUse> lineage)
+{
+    /// <summary>Per source: the table with envelopes and an index from pseudonym (in the given column) to rows.</summary>
+    readonly Dictionary<(string Source, string Column), (SnapshotTable Table, ILookup<string, int> Rows)?> loaded = [];
+    readonly Dictionary<string, SnapshotTable?> tables = [];
+
+    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, CancellationToken ct = default)
+    {
+        string? vboId = null, address = null;
+        var bsns = new List<string>(); var kvks = new List<string>(); var names = new List<string>();
+
+        if (vboPseudonym is not null)
+            foreach (var f in await OpenAsync("bag", "verblijfsobject_id", vboPseudonym, ct))
+            { vboId = f.GetValueOrDefault("verblijfsobject_id"); address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres")); break; }
+
+        foreach (var person in subjects.Where(s => s.StartsWith(IdKind.Bsn.Prefix())).Distinct())
+            foreach (var f in await OpenAsync("brp", "bsn", person, ct))
+            {
+                bsns.Add(f["bsn"]);
+                var name = string.Join(' ', new[] { f.GetValueOrDefault("voornamen"), f.GetValueOrDefault("voorvoegsel"), f.GetValueOrDefault("geslachtsnaam") }.Where(x => !string.IsNullOrEmpty(x)));
+                if (name.Length > 0) names.Add(name);
+            }
+
+        foreach (var company in subjects.Where(s => s.StartsWith(IdKind.Kvk.Prefix())).Distinct())
+            foreach (var (source, column) in new[] { ("permits", "aanvrager_kvk"), ("enforcement", "betrokkene_kvk") })
+            {
+                var plain = (await OpenAsync(source, column, company, ct)).Select(f => f.GetValueOrDefault(column)).FirstOrDefault(k => k is not null);
+                if (plain is not null) { kvks.Add(plain); break; }
+            }
+        return new RevealedIdentity(vboId, address, bsns, kvks, names);
+    }
+
+    async Task<IEnumerable<Dictionary<string, string>>> OpenAsync(string source, string column, string pseudonym, CancellationToken ct)
+    {
+        if (!loaded.TryGetValue((source, column), out var entry))
+        {
+            var table = await TableAsync(source, ct);
+            entry = table is null ? null : (table, Enumerable.Range(0, table.RowCount).Where(i => table.Column(column)[i] is not null).ToLookup(i => table.Column(column)[i]!));
+            loaded[(source, column)] = entry;
+        }
+        if (entry is not { } e) return [];
+        var key = e.Table.Column(RowKey(source));
+        return e.Rows[pseudonym].Select(i => e.Table.Envelope(i) is { } sealedBytes ? envelope.Open($"{source}|{key[i]}", sealedBytes) : null)
+            .Where(f => f is not null).Select(f => f!).ToList();
+    }
+
+    async Task<SnapshotTable?> TableAsync(string source, CancellationToken ct)
+    {
+        if (tables.TryGetValue(source, out var t)) return t;
+        var use = lineage.FirstOrDefault(s => s.Source == source);
+        t = use is not null && await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m ? await snapshots.LoadAsync(m, withEnvelope: true, ct: ct) : null;
+        return tables[source] = t;
+    }
+
+    static string RowKey(string source) => source switch { "brp" => "bsn", "bag" => "verblijfsobject_id", _ => "zaak_id" };
 }
