@@ -9,7 +9,8 @@ public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlyS
     public bool HasWoonfunctie => Gebruiksdoelen.Contains("woonfunctie");
 }
 
-public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang);
+/// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.</summary>
+public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang, string? VboGemeente);
 public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk);
 public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk);
 
@@ -23,13 +24,16 @@ public sealed class LinkedWorld
     public IReadOnlyDictionary<string, List<EnforcementCase>> EnforcementByVbo { get; }
     /// <summary>BRP registrations whose verblijfsobject_id BAG does not know (for ONG), per VBO pseudonym.</summary>
     public IReadOnlyDictionary<string, List<Registration>> RegistrationsAtUnknownVbo { get; }
+    /// <summary>Every enforcement case, linked to a VBO or not (BIB matches applicants by subject too).</summary>
+    public IReadOnlyList<EnforcementCase> AllEnforcement { get; }
     public IReadOnlyDictionary<string, long> Unlinked { get; }
     public IReadOnlySet<string> Territory { get; }
 
     LinkedWorld(Dictionary<string, Vbo> vbos, Dictionary<string, List<Registration>> regs, Dictionary<string, List<Permit>> permits,
         Dictionary<string, List<EnforcementCase>> enforcement, Dictionary<string, List<Registration>> unknown,
-        Dictionary<string, long> unlinked, IReadOnlySet<string> territory)
+        Dictionary<string, long> unlinked, IReadOnlySet<string> territory, List<EnforcementCase> allEnforcement)
     {
+        AllEnforcement = allEnforcement;
         Vbos = vbos; RegistrationsByVbo = regs; PermitsByVbo = permits; EnforcementByVbo = enforcement;
         RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; Territory = territory;
     }
@@ -59,9 +63,10 @@ public sealed class LinkedWorld
         var unknown = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
         var permits = new Dictionary<string, List<Permit>>(StringComparer.Ordinal);
         var enforcement = new Dictionary<string, List<EnforcementCase>>(StringComparer.Ordinal);
+        var allEnforcement = new List<EnforcementCase>();
 
         // Each source's columns are looked up once; the row factory then only indexes arrays.
-        void Link<T>(string source, Func<SnapshotTable, Func<int, T>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null)
+        void Link<T>(string source, Func<SnapshotTable, Func<int, T>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null, List<T>? all = null)
         {
             if (!tables.TryGetValue(source, out var t)) return;
             var make = factory(t);
@@ -70,21 +75,23 @@ public sealed class LinkedWorld
             {
                 if (t.IsDropped(i)) continue;
                 string? target = null;
+                var item = make(i);
+                all?.Add(item);
                 if (vboCol[i] is { } v && vbos.ContainsKey(v)) target = v;
                 else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) target = viaAddress;
-                if (target is not null) Add(into, target, make(i));
+                if (target is not null) Add(into, target, item);
                 else
                 {
                     unlinked[source]++;
-                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, make(i));
+                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, item);
                 }
             }
         }
 
         Link("brp", t =>
         {
-            var (bsn, functie, aanvang) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"));
-            return i => new Registration(bsn[i]!, functie[i]!, aanvang[i]);
+            var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
+            return i => new Registration(bsn[i]!, functie[i]!, aanvang[i], gemeente[i]);
         }, regs, unknown);
         Link("permits", t =>
         {
@@ -95,9 +102,9 @@ public sealed class LinkedWorld
         {
             var (zaak, type, status, datum, bsn, kvk) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"));
             return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i]);
-        }, enforcement);
+        }, enforcement, all: allEnforcement);
 
-        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory);
+        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement);
     }
 
     static void Add<T>(Dictionary<string, List<T>> d, string key, T item)

@@ -9,6 +9,17 @@ namespace SignalPipeline.Analysis.Models;
 public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, string Municipality, IReadOnlyDictionary<string, decimal> Parameters)
 {
     public decimal P(string name) => Parameters[name];
+
+    /// <summary>Windows count back from the reference date, both ends inclusive; partial or future dates are outside.</summary>
+    public bool Within(DateOnly? date, decimal days) =>
+        date is { } d && d <= ReferenceDate && d >= ReferenceDate.AddDays(-(int)days);
+
+    public bool InTerritory(Vbo vbo) => World.InTerritory(vbo.Gemeente);
+
+    /// <summary>A signal of this model, its id from the pseudonymised key (models.md "Signal identity").</summary>
+    public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence) =>
+        new(Signal.IdFor(model.Id, Municipality, key), model.Id, model.Version, model.Theme, obj, subjects,
+            new SortedDictionary<string, string>(evidence.ToDictionary(e => e.Name, e => Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""), StringComparer.Ordinal));
 }
 
 /// <summary>A named, versioned matching model of models.md. One small class per model.</summary>
@@ -26,7 +37,7 @@ public interface ISignalModel
 
 public static class ModelCatalogue
 {
-    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel()];
+    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel()];
 
     public static ModelDescriptor Describe(ISignalModel m, IReadOnlyDictionary<string, decimal> parameters) =>
         new(m.Id, m.Version, parameters, m.Reads);

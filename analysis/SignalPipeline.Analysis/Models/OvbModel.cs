@@ -32,7 +32,7 @@ public sealed class OvbModel : ISignalModel
         foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var vbo = ctx.World.Vbos[vboId];
-            if (!ctx.World.InTerritory(vbo.Gemeente) || !vbo.HasWoonfunctie) continue;
+            if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie) continue;
             var residents = regs.Count(r => r.FunctieAdres == "W");
             if (residents < minResidents) continue;
             var m2PerResident = (decimal)vbo.Oppervlakte / residents;
@@ -40,14 +40,10 @@ public sealed class OvbModel : ISignalModel
             if (ctx.World.PermitsByVbo.TryGetValue(vboId, out var permits) &&
                 permits.Any(p => p.Zaaktype == "omzettingsvergunning" && p.Status == "verleend")) continue;
 
-            yield return new Signal(Signal.IdFor(Id, ctx.Municipality, vboId), Id, Version, Theme, vboId, [],
-                new SortedDictionary<string, string>(StringComparer.Ordinal)
-                {
-                    ["residents"] = residents.ToString(CultureInfo.InvariantCulture),
-                    ["oppervlakte"] = vbo.Oppervlakte.ToString(CultureInfo.InvariantCulture),
-                    ["m2_per_resident"] = Math.Round(m2PerResident, 1).ToString("0.0", CultureInfo.InvariantCulture),
-                    ["norm_m2_per_resident"] = maxM2.ToString(CultureInfo.InvariantCulture),
-                });
+            yield return ctx.Raise(this, vboId, vboId, [],
+                ("residents", residents), ("oppervlakte", vbo.Oppervlakte),
+                ("m2_per_resident", Math.Round(m2PerResident, 1).ToString("0.0", CultureInfo.InvariantCulture)),
+                ("norm_m2_per_resident", maxM2));
         }
     }
 }

@@ -15,6 +15,14 @@ public static class Explanation
         {
             "OVB" => $"{E("residents")} ingeschrevenen op {E("oppervlakte")} m²: {Dec("m2_per_resident")} m² per persoon, norm {E("norm_m2_per_resident")}. " +
                      "Het verblijfsobject heeft een woonfunctie en er is geen verleende omzettingsvergunning.",
+            "NWF" => $"{E("residents")} ingeschrevene(n) als bewoner op een verblijfsobject zonder woonfunctie (gebruiksdoel: {E("gebruiksdoelen").Replace("|", ", ")}).",
+            "ONG" => $"{E("registrations")} inschrijving(en) op een object dat volgens de BAG niet (meer) bestaat of bewoonbaar is: " +
+                     $"status {E("status")}{(E("pand_status") is { Length: > 0 } ps and not "?" ? $", pandstatus {ps}" : "")}.",
+            "BRF" => $"{E("postal_registrations")} briefadressen op één verblijfsobject, drempel 3.",
+            "HHC" => $"{E("cases_in_window")} handhavingszaken (geen controle, niet ingetrokken) in de afgelopen twee jaar; meest recent {E("most_recent")}." +
+                     (evidence.TryGetValue("count_sluiting_13b_opiumwet", out var n13b) ? $" Waarvan {n13b} sluiting(en) op grond van art. 13b Opiumwet." : ""),
+            "BIB" => $"Aanvraag {E("permit_zaaktype").Replace('_', ' ')} terwijl de aanvrager of het pand in de afgelopen drie jaar een zware handhavingsmaatregel had " +
+                     $"(gevonden via {E("match")}): {E("matched_enforcement").Replace('_', ' ')}.",
             _ => string.Join(", ", evidence.Select(p => $"{p.Key}: {p.Value}")),
         };
     }

@@ -16,11 +16,16 @@ public sealed record SampleOptions
 /// <summary>Writes sample extracts per contracts/extracts.md, deterministic per seed and date, with planted situations:
 /// OVB fires on VBOs 0–2 (7 residents on 38 m²) and 5 (4 on 44 m², residents linked only by a messy address);
 /// VBO 3 is overcrowded but has an omzettingsvergunning (no signal); VBO 4 sits exactly on the norm (12 m², no
-/// signal); one overcrowded VBO lies outside the territory (no signal). The BRP file carries a nationaliteit column
+/// signal); one overcrowded VBO lies outside the territory (no signal). NWF fires on VBO 6 (kantoorfunctie), BIB on
+/// the horeca application there (its applicant's company had a dwangsom), ONG on VBO 8 (ingetrokken) and on one
+/// BRP row with an id BAG does not know, BRF on VBO 9, HHC on VBO 10 (three cases) and 11 (13b closure). The BRP file carries a nationaliteit column
 /// that ingestion must discard, and a few rows that fail the 11-proef.</summary>
 public static class SampleExtracts
 {
-    sealed record Vbo(int Index, string Id, string Postcode, int Huisnummer, string Letter, string Toevoeging, int Oppervlakte, string Doel, int Residents);
+    sealed record Vbo(int Index, string Id, string Postcode, int Huisnummer, string Letter, string Toevoeging, int Oppervlakte, string Doel, int Residents, string Status = "Verblijfsobject in gebruik");
+
+    /// <summary>VBOs 0–11 carry planted situations; ordinary ones follow.</summary>
+    public const int Planted = 12;
 
     public static IReadOnlyList<string> Write(string root, DateOnly date, SampleOptions o)
     {
@@ -41,7 +46,11 @@ public static class SampleExtracts
         vbos.Add(Make(5, o.Gemeente, 44, "woonfunctie", 4, "A", "2"));
         vbos.Add(Make(6, o.Gemeente, 220, "kantoorfunctie", 2));
         vbos.Add(Make(7, "0772", 30, "woonfunctie", 5));
-        for (var i = 8; i < 8 + o.Vbos; i++)
+        vbos.Add(Make(8, o.Gemeente, 70, "woonfunctie", 2) with { Status = "Verblijfsobject ingetrokken" }); // ONG
+        vbos.Add(Make(9, o.Gemeente, 80, "woonfunctie", 1));   // BRF: 3 postal registrations below
+        vbos.Add(Make(10, o.Gemeente, 90, "woonfunctie", 2));  // HHC: 3 serious cases below
+        vbos.Add(Make(11, o.Gemeente, 120, "woonfunctie,bijeenkomstfunctie", 0)); // HHC: 13b closure below
+        for (var i = Planted; i < Planted + o.Vbos; i++)
             vbos.Add(Make(i, o.Gemeente, rnd.Next(45, 160), rnd.Next(10) == 0 ? "woonfunctie,winkelfunctie" : "woonfunctie", rnd.Next(0, 4)));
 
         var files = new List<string>();
@@ -51,7 +60,7 @@ public static class SampleExtracts
             {
                 v.Id, $"{v.Id[..4]}20{1_000_000 + v.Index:D10}", v.Postcode, v.Huisnummer.ToString(CultureInfo.InvariantCulture), v.Letter, v.Toevoeging,
                 v.Id.StartsWith(o.Gemeente) ? "Geldrop" : "Eindhoven", v.Doel, v.Oppervlakte.ToString(CultureInfo.InvariantCulture),
-                "Verblijfsobject in gebruik", $"{v.Id[..4]}10{1_000_000 + v.Index / 4:D10}", "Pand in gebruik", (1900 + rnd.Next(120)).ToString(CultureInfo.InvariantCulture),
+                v.Status, $"{v.Id[..4]}10{1_000_000 + v.Index / 4:D10}", "Pand in gebruik", (1900 + rnd.Next(120)).ToString(CultureInfo.InvariantCulture),
             })));
 
         string[] surnames = ["Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer", "Mulder", "Bos"];
@@ -78,14 +87,16 @@ public static class SampleExtracts
                 ]);
             }
         }
-        // A few postal registrations (briefadres) at ordinary VBOs.
-        foreach (var v in vbos.Skip(8).Take(4))
+        // Postal registrations (briefadres): three at VBO 9 (BRF fires), one each at two ordinary VBOs.
+        foreach (var v in new[] { vbos[9], vbos[9], vbos[9], vbos[Planted], vbos[Planted + 1] })
             brp.Add([Bsn(rnd, usedBsn), "Smit", "", "Kees", "1970-00-00", v.Id, v.Postcode, v.Huisnummer.ToString(CultureInfo.InvariantCulture), "", "", v.Id[..4], "B", "", "nee", "Nederlandse"]);
+        // A registration at a verblijfsobject_id that BAG does not know (ONG fires).
+        brp.Add([Bsn(rnd, usedBsn), "Smit", "", "Piet", "1981-03-04", $"{o.Gemeente}01{9_000_000:D10}", "", "", "", "", o.Gemeente, "W", "", "nee", "Nederlandse"]);
         for (var i = 0; i < o.InvalidBrpRows; i++)
         {
             var bad = Bsn(rnd, usedBsn);
             bad = bad[..8] + (char)('0' + (bad[8] - '0' + 1) % 10);
-            brp.Insert(10 + i * 7, [bad, "Fout", "", "Regel", "1980-01-01", vbos[10].Id, vbos[10].Postcode, vbos[10].Huisnummer.ToString(CultureInfo.InvariantCulture), "", "", o.Gemeente, "W", "", "nee", "Nederlandse"]);
+            brp.Insert(10 + i * 7, [bad, "Fout", "", "Regel", "1980-01-01", vbos[Planted + 2].Id, vbos[Planted + 2].Postcode, vbos[Planted + 2].Huisnummer.ToString(CultureInfo.InvariantCulture), "", "", o.Gemeente, "W", "", "nee", "Nederlandse"]);
         }
         files.Add(WriteCsv(root, "brp", d, ';',
             ["bsn", "geslachtsnaam", "voorvoegsel", "voornamen", "geboortedatum", "verblijfsobject_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "gemeentecode", "functie_adres", "datum_aanvang_adreshouding", "in_onderzoek", "nationaliteit"],
@@ -96,7 +107,7 @@ public static class SampleExtracts
             ["Z-OMZ-0003", "omzettingsvergunning", "verleend", date.AddDays(-400).ToString("yyyy-MM-dd"), date.AddDays(-300).ToString("yyyy-MM-dd"), "", "12345678", vbos[3].Id, "", "", "", ""],
             ["Z-HOR-0101", "exploitatievergunning_horeca", "aangevraagd", date.AddDays(-20).ToString("yyyy-MM-dd"), "", "", "87654321", vbos[6].Id, "", "", "", ""],
         ];
-        foreach (var v in vbos.Skip(8).Take(20))
+        foreach (var v in vbos.Skip(Planted).Take(20))
             permits.Add([$"Z-OMG-{v.Index:D4}", "omgevingsvergunning", rnd.Next(2) == 0 ? "verleend" : "aangevraagd", date.AddDays(-rnd.Next(10, 900)).ToString("yyyy-MM-dd"), "", Bsn(rnd, usedBsn), "", "", v.Postcode, v.Huisnummer.ToString(CultureInfo.InvariantCulture), v.Letter, v.Toevoeging]);
         files.Add(WriteCsv(root, "permits", d, ',',
             ["zaak_id", "zaaktype", "status", "datum_aanvraag", "datum_besluit", "aanvrager_bsn", "aanvrager_kvk", "verblijfsobject_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging"], permits));
@@ -105,8 +116,13 @@ public static class SampleExtracts
         [
             ["H-0001", "last_onder_dwangsom", "open", date.AddDays(-100).ToString("yyyy-MM-dd"), "", "", "87654321", vbos[6].Id, "", "", "", ""],
             ["H-0002", "waarschuwing", "afgerond", date.AddDays(-500).ToString("yyyy-MM-dd"), date.AddDays(-450).ToString("yyyy-MM-dd"), "", "", vbos[0].Id, "", "", "", ""],
+            ["H-0010", "waarschuwing", "afgerond", date.AddDays(-700).ToString("yyyy-MM-dd"), "", "", "", vbos[10].Id, "", "", "", ""],
+            ["H-0011", "last_onder_dwangsom", "open", date.AddDays(-300).ToString("yyyy-MM-dd"), "", "", "", vbos[10].Id, "", "", "", ""],
+            ["H-0012", "bestuurlijke_boete", "afgerond", date.AddDays(-30).ToString("yyyy-MM-dd"), "", "", "", vbos[10].Id, "", "", "", ""],
+            ["H-0013", "controle", "afgerond", date.AddDays(-20).ToString("yyyy-MM-dd"), "", "", "", vbos[10].Id, "", "", "", ""],
+            ["H-0020", "sluiting_13b_opiumwet", "afgerond", date.AddDays(-800).ToString("yyyy-MM-dd"), date.AddDays(-600).ToString("yyyy-MM-dd"), "", "", vbos[11].Id, "", "", "", ""],
         ];
-        foreach (var v in vbos.Skip(30).Take(10))
+        foreach (var v in vbos.Skip(Planted + 30).Take(10))
             enforcement.Add([$"H-{v.Index:D4}", "controle", "afgerond", date.AddDays(-rnd.Next(10, 900)).ToString("yyyy-MM-dd"), "", "", "", v.Id, "", "", "", ""]);
         files.Add(WriteCsv(root, "enforcement", d, ';',
             ["zaak_id", "handhavingstype", "status", "datum_start", "datum_einde", "betrokkene_bsn", "betrokkene_kvk", "verblijfsobject_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging"], enforcement));

@@ -86,7 +86,7 @@ public static class Verbs
         var root = Path.Combine(s.Settings.LocalDir, "demo-extracts");
         var written = SampleExtracts.Write(root, date, new SampleOptions());
         output.WriteLine($"demo: wrote {written.Count} sample extracts under {root}");
-        var ingest = await IngestAsync(s, CliArgs.Parse(["ingest", root]), output);
+        var ingest = await IngestAsync(s, CliArgs.Parse(["ingest", .. written]), output);
         if (ingest != 0) output.WriteLine("demo: a sample file was rejected (see above)");
         await NightlyAsync(s, CliArgs.Parse(["nightly", "--date", date.ToString("yyyy-MM-dd")]), output);
         if (cli.Has("no-serve")) return 0;

@@ -75,12 +75,12 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
         Assert.Equal(HttpStatusCode.OK, nightly.StatusCode);
         var nightlyJson = await Response(nightly);
         Assert.Contains("OVB 1.0.0: ran, new 4", Logs(nightlyJson));
-        Assert.Equal(4, nightlyJson.GetProperty("ReturnValue").GetProperty("queued").GetInt32());
+        Assert.Equal(11, nightlyJson.GetProperty("ReturnValue").GetProperty("queued").GetInt32()); // all six models' planted situations
 
         // The host takes each intake message off the queue and invokes IntakeSignal with it.
         var queue = storage.Queue(StorageClients.IntakeQueue);
         var messages = (await queue.ReceiveMessagesAsync(32)).Value;
-        Assert.Equal(4, messages.Length);
+        Assert.Equal(11, messages.Length);
         foreach (var m in messages)
         {
             var r = await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", m.MessageText), HostFormat);
@@ -89,7 +89,7 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
             var twice = await Response(await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", m.MessageText), HostFormat));
             Assert.Contains("already registered", Logs(twice));
         }
-        Assert.Equal(4, (await new SignalRegister(storage).ListAsync()).Count);
+        Assert.Equal(11, (await new SignalRegister(storage).ListAsync()).Count);
 
         // A broken message fails with 500, so the host retries and finally poisons it.
         var bad = await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", "{\"schema\":\"other\"}"), HostFormat);

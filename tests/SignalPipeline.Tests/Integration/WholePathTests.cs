@@ -25,15 +25,19 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var (code, output, err) = await Cli("demo", "--no-serve", "--date", "2026-11-02");
         Assert.True(code == 0, output + err);
         Assert.Contains("nationaliteit (never permitted", output);
-        Assert.Contains("model OVB 1.0.0: ran; new 4, continuing 0, resolved 0", output);
-        Assert.Contains("intake: 4 messages taken into the signalenregister", output);
+        // The generator's planted situations, model by model (SampleExtracts' summary).
+        foreach (var (model, n) in Planted)
+            Assert.Contains($"model {model} 1.0.0: ran; new {n}, continuing 0, resolved 0", output);
+        Assert.Contains($"intake: {Planted.Values.Sum()} messages taken into the signalenregister", output);
 
         var storage = new StorageClients(azurite.ConnectionString, null);
         var candidates = await new SignalRegister(storage).ListAsync();
-        Assert.Equal(4, candidates.Count);
+        Assert.Equal(Planted.Values.Sum(), candidates.Count);
+        Assert.Equal(4, candidates.Count(c => c.Model == "OVB"));
         Assert.All(candidates, c => Assert.Equal(SignalRegister.Kandidaat, c.Status));
-        Assert.Contains(candidates, c => c.Evidence["residents"] == "7" && c.Evidence["oppervlakte"] == "38");
+        Assert.Contains(candidates, c => c.Model == "OVB" && c.Evidence["residents"] == "7" && c.Evidence["oppervlakte"] == "38");
         Assert.All(candidates, c => Assert.Equal(4, c.Lineage.Snapshots.Count));
+        Assert.Contains(candidates, c => c.Model == "BIB" && c.Evidence["match"] == "subject en object" && c.Subjects.Single().StartsWith('K'));
 
         // Nothing plain in storage: every BSN, VBO/pand/nummeraanduiding id, postcode and surname of the input files.
         var plain = PlainValues(Path.Combine(dir.Path, "demo-extracts"));
@@ -51,13 +55,13 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var again = await Cli("demo", "--no-serve", "--date", "2026-11-02");
         Assert.Equal(0, again.Code);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(again.Out, ": duplicate").Count);
-        Assert.Equal(4, (await new SignalRegister(storage).ListAsync()).Count);
+        Assert.Equal(Planted.Values.Sum(), (await new SignalRegister(storage).ListAsync()).Count);
 
         // Export: pseudonyms only, unless revealed with a reason (audited).
         var export = await Cli("signals", "export", "--format", "json");
         Assert.Equal(0, export.Code);
         var lines = export.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(Planted.Values.Sum(), lines.Length);
         Assert.All(lines, l => Assert.DoesNotContain("\"verblijfsobject_id\"", l));
         var noReason = await Cli("signals", "export", "--reveal");
         Assert.Equal(1, noReason.Code);
@@ -95,6 +99,8 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains("refused — ", output);
         Assert.Contains("no accepted snapshot", output);
     }
+
+    static readonly Dictionary<string, int> Planted = new() { ["OVB"] = 4, ["NWF"] = 1, ["ONG"] = 2, ["BRF"] = 1, ["HHC"] = 2, ["BIB"] = 1 };
 
     static HashSet<string> PlainValues(string root)
     {

@@ -1,0 +1,48 @@
+using SignalPipeline.Analysis.Linking;
+
+namespace SignalPipeline.Analysis.Models;
+
+/// <summary>BIB Bibob-relevante aanvraag: a pending horeca, alcohol or seksinrichting application whose applicant (same
+/// BSN or KvK) or VBO has a serious enforcement case (dwangsom, bestuursdwang, boete, 13b, 174a) started within
+/// 1095 days. One signal per application (its zaak pseudonym is the key).</summary>
+public sealed class BibModel : ISignalModel
+{
+    static readonly HashSet<string> Zaaktypes = ["exploitatievergunning_horeca", "alcoholwetvergunning", "exploitatievergunning_seksinrichting"];
+    static readonly HashSet<string> Serious = ["last_onder_dwangsom", "last_onder_bestuursdwang", "bestuurlijke_boete", "sluiting_13b_opiumwet", "sluiting_174a_gemeentewet"];
+
+    public string Id => "BIB";
+    public string Version => "1.0.0";
+    public string Name => "Bibob-relevante aanvraag";
+    public string Theme => "witwassen, ondermijning horeca";
+    public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["window_days"] = 1095 };
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Reads { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["permits"] = Models.Reads.With("zaak_id", "zaaktype", "status", "aanvrager_bsn", "aanvrager_kvk"),
+        ["enforcement"] = Models.Reads.With("zaak_id", "handhavingstype", "datum_start", "betrokkene_bsn", "betrokkene_kvk"),
+        ["bag"] = Models.Reads.Location,
+    };
+
+    public IEnumerable<Signals.Signal> Run(ModelContext ctx)
+    {
+        var serious = ctx.World.AllEnforcement.Where(c => Serious.Contains(c.Type) && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
+        var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
+            .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
+        foreach (var (vboId, permits) in ctx.World.PermitsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!ctx.InTerritory(ctx.World.Vbos[vboId])) continue;
+            var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(serious.Contains).ToList() : [];
+            foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
+            {
+                var subjects = new[] { p.Bsn, p.Kvk }.Where(s => s is not null).Select(s => s!).ToList();
+                var bySubj = subjects.SelectMany(s => bySubject[s]).Distinct().ToList();
+                if (bySubj.Count == 0 && atObject.Count == 0) continue;
+                var matched = bySubj.Union(atObject).OrderBy(c => c.DatumStart).ThenBy(c => c.Zaak, StringComparer.Ordinal).ToList();
+                var how = (bySubj.Count > 0, atObject.Count > 0) switch { (true, true) => "subject en object", (true, false) => "subject", _ => "object" };
+                yield return ctx.Raise(this, p.Zaak, vboId, subjects,
+                    ("permit_zaaktype", p.Zaaktype),
+                    ("matched_enforcement", string.Join("; ", matched.Select(c => $"{c.Type} {c.DatumStart:yyyy-MM-dd}"))),
+                    ("match", how));
+            }
+        }
+    }
+}

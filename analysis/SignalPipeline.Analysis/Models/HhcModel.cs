@@ -1,0 +1,40 @@
+using SignalPipeline.Analysis.Linking;
+
+namespace SignalPipeline.Analysis.Models;
+
+/// <summary>HHC Handhavingscumulatie: ≥ 3 enforcement cases (not controle, not ingetrokken) started within 730 days,
+/// or any sluiting_13b_opiumwet started within 1095 days (models.md says "any": its status is not looked at).</summary>
+public sealed class HhcModel : ISignalModel
+{
+    public string Id => "HHC";
+    public string Version => "1.0.0";
+    public string Name => "Handhavingscumulatie";
+    public string Theme => "ondermijning algemeen";
+    public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal>
+    {
+        ["min_cases"] = 3, ["window_days"] = 730, ["opium_window_days"] = 1095,
+    };
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Reads { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["enforcement"] = Models.Reads.With("zaak_id", "handhavingstype", "status", "datum_start"),
+        ["bag"] = Models.Reads.Location,
+    };
+
+    public IEnumerable<Signals.Signal> Run(ModelContext ctx)
+    {
+        foreach (var (vboId, cases) in ctx.World.EnforcementByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (!ctx.InTerritory(ctx.World.Vbos[vboId])) continue;
+            var counted = cases.Where(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
+            var opium = cases.Where(c => c.Type == "sluiting_13b_opiumwet" && ctx.Within(c.DatumStart, ctx.P("opium_window_days"))).ToList();
+            if (counted.Count < ctx.P("min_cases") && opium.Count == 0) continue;
+            var relevant = counted.Union(opium).ToList();
+            var evidence = relevant.GroupBy(c => c.Type).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => ($"count_{g.Key}", (object)g.Count()))
+                .Append(("cases_in_window", counted.Count))
+                .Append(("most_recent", relevant.Max(c => c.DatumStart)!.Value.ToString("yyyy-MM-dd")))
+                .ToArray();
+            yield return ctx.Raise(this, vboId, vboId, [], evidence);
+        }
+    }
+}
