@@ -22,8 +22,10 @@ public static class World
     public const string BrpHeader = "bsn;verblijfsobject_id;postcode;huisnummer;functie_adres\n";
     public const string PermitsHeader = "zaak_id;zaaktype;status;datum_aanvraag;aanvrager_kvk;verblijfsobject_id\n";
 
+    public const string EnforcementHeader = "zaak_id;handhavingstype;status;datum_start;betrokkene_bsn;betrokkene_kvk;verblijfsobject_id\n";
+
     public static async Task<RunOutcome> RunAsync(string bag, string brp, string? permits = null, DpiaRegister? register = null,
-        IReadOnlyList<RunSignal>? previous = null, string runId = "R1", string territory = "1771", string date = "2026-11-23")
+        IReadOnlyList<RunSignal>? previous = null, string runId = "R1", string territory = "1771", string date = "2026-11-23", string? enforcement = null)
     {
         register ??= TestData.DemoRegister();
         var snaps = new Dictionary<string, LoadedSnapshot>();
@@ -36,6 +38,7 @@ public static class World
         await Add("bag", bag);
         await Add("brp", brp);
         await Add("permits", permits ?? PermitsHeader + "Z-1;overig;verleend;2026-01-01;12345678;1771010000009999\n");
+        await Add("enforcement", enforcement ?? EnforcementHeader + "H-1;controle;afgerond;2026-01-01;;;1771010000009999\n");
         return NightlyRunner.Run(new RunInput(runId, DateOnly.Parse(date), "test", [territory], register, snaps, null, previous ?? [], ModelCatalogue.V1));
     }
 }
