@@ -16,6 +16,10 @@ public sealed record PipelineSettings
     public string ProjectRoot { get; init; } = "";
     public bool DevSignIn { get; init; }
     public string TimeZone { get; init; } = "Europe/Amsterdam";
+    /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
+    /// The DPIA gate refuses a model whose values differ from the register's approval.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> ModelParameters { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, decimal>>();
 
     public static PipelineSettings From(IConfiguration c)
     {
@@ -33,6 +37,10 @@ public sealed record PipelineSettings
             LocalDir = local,
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
+            ModelParameters = c.GetSection("Models").GetChildren().ToDictionary(
+                m => m.Key.ToUpperInvariant(),
+                m => (IReadOnlyDictionary<string, decimal>)m.GetChildren().ToDictionary(p => p.Key, p => decimal.TryParse(p.Value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v)
+                    ? v : throw new InvalidOperationException($"setting Models:{m.Key}:{p.Key} must be a number"))),
         };
     }
 

@@ -26,7 +26,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var previousId = await runs.PreviousIdAsync(referenceDate, ct);
         var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
         var outcome = NightlyRunner.Run(new RunInput(runId, referenceDate, trigger, territory ?? settings.Territory, reg, loaded,
-            previousId, previous, models, Clock: clock));
+            previousId, previous, models, settings.ModelParameters, clock));
 
         await runs.SaveAsync(outcome, ct);
         foreach (var s in outcome.Signals.Where(s => s.State is SignalStates.Continuing or SignalStates.Resolved && !s.Shadow))

@@ -202,3 +202,23 @@ public class GateTests
     public void Experimental_runs_in_shadow() =>
         Assert.Equal(GateOutcome.Shadow, Check(TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"experimental\""))).Outcome);
 }
+
+public class DeployedParameterTests
+{
+    [Fact]
+    public async Task A_deployed_parameter_that_differs_from_the_approval_refuses_the_model_with_the_reason()
+    {
+        var register = TestData.DemoRegister();
+        var snaps = new Dictionary<string, LoadedSnapshot>();
+        foreach (var (source, csv) in new[] { ("bag", World.Bag(("1771010000000001", 20, "woonfunctie"))), ("brp", World.BrpHeader + World.Residents("1771010000000001", 5)),
+            ("permits", World.PermitsHeader + "Z-1;overig;verleend;2026-01-01;12345678;1771010000000001\n") })
+            snaps[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source, Source = source, Date = "2026-11-23", FileName = "f", Sha256 = "00", Status = "accepted" },
+                (await TestData.BuildAsync(source, csv, register)).Table!);
+        var overrides = new Dictionary<string, IReadOnlyDictionary<string, decimal>> { ["OVB"] = new Dictionary<string, decimal> { ["min_residents"] = 5 } };
+        var run = NightlyRunner.Run(new RunInput("R", new DateOnly(2026, 11, 23), "test", ["1771"], register, snaps, null, [], ModelCatalogue.V1, overrides));
+        var ovb = run.Record.Models.Single(m => m.Model == "OVB");
+        Assert.Equal("refused", ovb.Outcome);
+        Assert.Equal("parameter min_residents is 5, the register approved 4", ovb.Reason);
+        Assert.DoesNotContain(run.Signals, s => s.Signal.Model == "OVB");
+    }
+}
