@@ -29,6 +29,19 @@ try {
   result.lineageRows = await page.locator('#lineage tr').count() - 1;
   result.historyRows = await page.locator('#history tr').count() - 1;
   await page.screenshot({ path: `${shots}/review-detail.png`, fullPage: true });
+  const detailUrl = page.url();
+
+  await page.fill('#reveal-form input[name=reason]', 'Voorbereiding integraal overleg, zaak 2026-17');
+  await Promise.all([page.waitForNavigation(), page.click('#reveal-form button[type=submit]')]);
+  result.revealedAddress = await page.locator('#address').innerText();
+  await page.screenshot({ path: `${shots}/review-reveal.png`, fullPage: true });
+
+  await page.goto(detailUrl);
+  await page.fill('#decision-form input[name=reason]', 'Past in casus woonfraude, registreren in fase 1');
+  await Promise.all([page.waitForNavigation(), page.click('#decision-form button[value=register]')]);
+  result.statusAfterDecision = await page.locator('#status').innerText();
+  result.historyAfterDecision = await page.locator('#history').innerText();
+  await page.screenshot({ path: `${shots}/review-registered.png`, fullPage: true });
 
   const reviewer = await (await browser.newContext()).newPage();
   await reviewer.goto(`${base}/review/dev-login?role=dpia-reviewer`);

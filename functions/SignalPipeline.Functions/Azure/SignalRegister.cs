@@ -62,6 +62,25 @@ public sealed class SignalRegister(StorageClients storage)
         if (state == "resolved") await AppendAsync(signalId, $"{runId}-resolved", "opgelost", "nachtrun", $"niet meer gevonden in run {runId}", ct);
     }
 
+    public enum Decision { Done, NotFound, AlreadyDecided }
+
+    /// <summary>kandidaat → geregistreerd or afgewezen, with the coordinator's reason. Once decided, a signal keeps its
+    /// decision (a second click or a stale page gets <see cref="Decision.AlreadyDecided"/>). Optimistic concurrency.</summary>
+    public async Task<Decision> DecideAsync(string signalId, string status, string reason, string actor, CancellationToken ct = default)
+    {
+        if (status is not (Geregistreerd or Afgewezen)) throw new ArgumentException($"unknown decision {status}");
+        var existing = await Signals.GetEntityIfExistsAsync<TableEntity>(Partition, signalId, cancellationToken: ct);
+        if (!existing.HasValue) return Decision.NotFound;
+        var e = existing.Value!;
+        if (e.GetString("Status") != Kandidaat) return Decision.AlreadyDecided;
+        e["Status"] = status;
+        e["DecisionReason"] = reason;
+        try { await Signals.UpdateEntityAsync(e, e.ETag, TableUpdateMode.Merge, ct); }
+        catch (RequestFailedException x) when (x.Status == 412) { return Decision.AlreadyDecided; }
+        await AppendAsync(signalId, $"{DateTime.UtcNow.Ticks:D19}-decision", status, actor, reason, ct);
+        return Decision.Done;
+    }
+
     public async Task<Candidate?> GetAsync(string signalId, CancellationToken ct = default)
     {
         var e = await Signals.GetEntityIfExistsAsync<TableEntity>(Partition, signalId, cancellationToken: ct);

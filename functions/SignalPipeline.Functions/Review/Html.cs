@@ -21,7 +21,8 @@ public static class Html
           .dev{background:#ffb612;color:#000;padding:.3rem 1.2rem;font-weight:600}
           table{border-collapse:collapse;width:100%;background:#fff} th,td{border:1px solid #d0d5dd;padding:.35rem .5rem;text-align:left;vertical-align:top}
           th{background:#e8edf3} .muted{color:#555} code{font-size:.85em} .box{background:#fff;border:1px solid #d0d5dd;padding: .8rem;margin:.8rem 0}
-          form.inline{display:inline} label{margin-right:.6rem}
+          form.inline{display:inline} label{margin-right:.6rem} .error{border-color:#d52b1e;background:#fdecea}
+          .revealed{border:2px solid #d52b1e} input[name=reason]{width:32rem;max-width:100%}
         </style></head><body>
         {{(user?.IsDev == true ? "<div class=\"dev\">ONTWIKKELMODUS — aangemeld via de lokale ontwikkel-aanmelding, niet via de identiteitsprovider</div>" : "")}}
         <header><strong>SignalPipeline</strong><a href="/review">Signalenregister</a>

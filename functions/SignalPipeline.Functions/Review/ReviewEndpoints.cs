@@ -17,13 +17,17 @@ public static class ReviewEndpoints
     {
         var dev = services.Settings.DevSignIn;
 
-        app.MapGet("/review", async (HttpRequest req, string? model, string? status, string? state, int? page, CancellationToken ct) =>
+        app.MapGet("/review", async (HttpRequest req, string? model, string? theme, string? status, string? state, string? from, string? to, int? page, CancellationToken ct) =>
         {
             if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
             var user = Principal.From(req, dev)!;
             var all = await services.Register.ListAsync(ct);
+            var intakeErrors = await services.Intake.ErrorsAsync(ct);
+            // Dates compare as yyyy-MM-dd text; a malformed bound simply matches nothing beyond it.
             var filtered = all.Where(c => (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || c.Status == status)
-                    && (string.IsNullOrEmpty(state) || c.NightlyState == state))
+                    && (string.IsNullOrEmpty(theme) || c.Theme == theme) && (string.IsNullOrEmpty(state) || c.NightlyState == state)
+                    && (string.IsNullOrEmpty(from) || string.CompareOrdinal(c.ReferenceDate, from) >= 0)
+                    && (string.IsNullOrEmpty(to) || string.CompareOrdinal(c.ReferenceDate, to) <= 0))
                 .OrderByDescending(c => c.ReferenceDate, StringComparer.Ordinal).ThenBy(c => c.SignalId, StringComparer.Ordinal).ToList();
             var p = Math.Max(1, page ?? 1);
             var rows = string.Concat(filtered.Skip((p - 1) * PageSize).Take(PageSize).Select(c => $"""
@@ -32,35 +36,46 @@ public static class ReviewEndpoints
                 """));
             string Opt(string? current, string value, string? label = null) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(label ?? value))}</option>";
             var models = all.Select(c => c.Model).Distinct().Order().Prepend("");
+            var themes = all.Select(c => c.Theme).Distinct().Order().Prepend("");
+            var query = $"model={Uri.EscapeDataString(model ?? "")}&theme={Uri.EscapeDataString(theme ?? "")}&status={Uri.EscapeDataString(status ?? "")}&state={Uri.EscapeDataString(state ?? "")}&from={Uri.EscapeDataString(from ?? "")}&to={Uri.EscapeDataString(to ?? "")}";
             var body = $"""
                 <h1>Signalenregister — kandidaten</h1>
+                {(intakeErrors.Count == 0 ? "" : $"""
+                <div class="box error" id="intake-errors"><strong>Intake-fouten ({intakeErrors.Count}):</strong> deze berichten konden niet in het register worden opgenomen en staan in de wachtrij phase1-intake-poison. Meld dit bij beheer.
+                <ul>{string.Concat(intakeErrors.Select(x => $"<li>{x.InsertedOn:yyyy-MM-dd HH:mm} · {E(x.SignalId ?? "onbekend signaal")} · {E(x.Problem)}</li>"))}</ul></div>
+                """)}
                 <form method="get" class="box">
                   <label>Model <select name="model">{string.Concat(models.Select(m => Opt(model, m)))}</select></label>
+                  <label>Thema <select name="theme">{string.Concat(themes.Select(t => Opt(theme, t)))}</select></label>
                   <label>Status <select name="status">{string.Concat(new[] { "", SignalRegister.Kandidaat, SignalRegister.Geregistreerd, SignalRegister.Afgewezen }.Select(s => Opt(status, s)))}</select></label>
                   <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s, Nl(s))))}</select></label>
+                  <label>Peildatum van <input type="date" name="from" value="{E(from)}"></label>
+                  <label>tot en met <input type="date" name="to" value="{E(to)}"></label>
                   <button type="submit">Filteren</button>
                 </form>
                 <p class="muted">{filtered.Count} signalen{(filtered.Count > PageSize ? $", pagina {p} van {(filtered.Count + PageSize - 1) / PageSize}" : "")}. Alleen pseudoniemen; een identiteit tonen vraagt een reden en wordt gelogd.</p>
                 <table id="signals"><thead><tr><th>Signaal</th><th>Model</th><th>Thema</th><th>Status</th><th>Nachtrun</th><th>Peildatum</th><th>Waarom</th></tr></thead>
                 <tbody>{rows}</tbody></table>
-                {(p > 1 ? $"<a href=\"?model={E(model)}&status={E(status)}&state={E(state)}&page={p - 1}\">vorige</a> " : "")}
-                {(p * PageSize < filtered.Count ? $"<a href=\"?model={E(model)}&status={E(status)}&state={E(state)}&page={p + 1}\">volgende</a>" : "")}
+                {(p > 1 ? $"<a href=\"?{E(query)}&page={p - 1}\">vorige</a> " : "")}
+                {(p * PageSize < filtered.Count ? $"<a href=\"?{E(query)}&page={p + 1}\">volgende</a>" : "")}
                 """;
             return Page("Signalenregister", body, user);
         });
 
-        app.MapGet("/review/signals/{id}", async (HttpRequest req, string id, CancellationToken ct) =>
+        app.MapGet("/review/signals/{id}", async (HttpContext http, string id, CancellationToken ct) =>
         {
+            var req = http.Request;
             if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
             var user = Principal.From(req, dev)!;
             if (await services.Register.GetAsync(id, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            http.Response.Headers.CacheControl = "no-store";
             await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view", id, null, null), ct);
             var history = await services.Register.HistoryAsync(id, ct);
             var body = $"""
                 <h1>Signaal {E(c.SignalId)}</h1>
                 <div class="box" id="explanation"><strong>Waarom:</strong> {E(Explanation.For(c.Model, c.Evidence))}</div>
                 <table><tr><th>Model</th><td>{E(c.Model)} {E(c.ModelVersion)}</td></tr><tr><th>Thema</th><td>{E(c.Theme)}</td></tr>
-                <tr><th>Status</th><td>{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.NightlyState))} (laatst in run {E(c.LastRunId)})</td></tr>
+                <tr><th>Status</th><td id="status">{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.NightlyState))} (laatst in run {E(c.LastRunId)})</td></tr>
                 <tr><th>Object (pseudoniem)</th><td><code>{E(c.Object)}</code></td></tr>
                 <tr><th>Bewijs</th><td>{string.Join("<br>", c.Evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"))}</td></tr></table>
                 <h2>Herkomst</h2>
@@ -68,6 +83,7 @@ public static class ReviewEndpoints
                 {string.Concat(c.Lineage.Snapshots.Select(s => $"<tr><td>{E(s.Source)}</td><td>{E(s.SnapshotId)}</td><td>{E(s.FileName)}</td><td><code>{E(s.Sha256)}</code></td><td>{s.Rows}</td></tr>"))}
                 </table>
                 <p>Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
+                {(user.IsAny(Principal.Coordinator) ? ActionEndpoints.Forms(http, c) : "<p class=\"muted\">Beslissen en identiteit tonen kan alleen de informatiecoördinator.</p>")}
                 <h2>Geschiedenis</h2>
                 <table id="history"><tr><th>Wanneer</th><th>Gebeurtenis</th><th>Door</th><th>Toelichting</th></tr>
                 {string.Concat(history.Select(h => $"<tr><td>{h.At:yyyy-MM-dd HH:mm}</td><td>{E(h.Event)}</td><td>{E(h.Actor)}</td><td>{E(h.Detail)}</td></tr>"))}
@@ -75,6 +91,8 @@ public static class ReviewEndpoints
                 """;
             return Page($"Signaal {id}", body, user);
         });
+
+        ActionEndpoints.Map(app, services);
 
         app.MapGet("/review/dev-login", (HttpRequest req, HttpResponse res, string? role, string? name) =>
         {

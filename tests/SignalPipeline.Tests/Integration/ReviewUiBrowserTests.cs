@@ -6,7 +6,7 @@ using SignalPipeline.Tests.Infrastructure;
 namespace SignalPipeline.Tests.Integration;
 
 /// <summary>The review UI in headless Debian chromium (playwright-core, tests/browser/review-smoke.mjs): sign in as
-/// coordinator, filter, open a signal, read its explanation; a dpia-reviewer gets 403. Screenshots land in
+/// coordinator, filter, open a signal, read its explanation, reveal with a reason, register it; a dpia-reviewer gets 403. Screenshots land in
 /// artifacts/screenshots/.</summary>
 public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
@@ -38,10 +38,14 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Matches(@"\d+ ingeschrevenen op \d+ m²: \d+,\d m² per persoon, norm 12", r.GetProperty("explanation").GetString());
         Assert.Equal(4, r.GetProperty("lineageRows").GetInt32());
         Assert.True(r.GetProperty("historyRows").GetInt32() >= 1);
+        Assert.Matches(@"^\d{4}[A-Z]{2} \d+", r.GetProperty("revealedAddress").GetString());
+        Assert.Equal("geregistreerd", r.GetProperty("statusAfterDecision").GetString());
+        Assert.Contains("Past in casus woonfraude", r.GetProperty("historyAfterDecision").GetString());
         Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());
         Assert.Equal("Geen toegang", r.GetProperty("reviewerText").GetString());
         Assert.True(new FileInfo(Path.Combine(shots, "review-list.png")).Length > 1000);
-        Assert.True(new FileInfo(Path.Combine(shots, "review-detail.png")).Length > 1000);
+        foreach (var shot in new[] { "review-detail.png", "review-reveal.png", "review-registered.png" })
+            Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot);
     }
 
     public void Dispose() => dir.Dispose();

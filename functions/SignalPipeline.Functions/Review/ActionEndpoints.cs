@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using SignalPipeline.Functions.Azure;
+using static SignalPipeline.Functions.Review.Html;
+
+namespace SignalPipeline.Functions.Review;
+
+/// <summary>The coordinator's state-changing actions: reveal an identity with a written reason, and decide
+/// (register into phase 1, or dismiss) with a reason. Anti-forgery tokens guard both; both are audited.</summary>
+public static class ActionEndpoints
+{
+    /// <summary>A written reason, not a keystroke: at least this many characters after trimming.</summary>
+    public const int MinReasonLength = 10;
+
+    public static string Forms(HttpContext http, Candidate c)
+    {
+        var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        var token = $"<input type=\"hidden\" name=\"{E(af.FormFieldName)}\" value=\"{E(af.RequestToken)}\">";
+        var id = E(c.SignalId);
+        var decision = c.Status == SignalRegister.Kandidaat ? $"""
+            <form method="post" action="/review/signals/{id}/decision" id="decision-form" class="box">{token}
+              <label>Reden van het besluit <input name="reason" required minlength="{MinReasonLength}" maxlength="2000"></label><br>
+              <button type="submit" name="action" value="register">Registreren (fase 1)</button>
+              <button type="submit" name="action" value="dismiss">Afwijzen</button>
+            </form>
+            """ : $"<p>Besluit genomen: <strong>{E(c.Status)}</strong>.</p>";
+        return $"""
+            <h2>Acties</h2>
+            <form method="post" action="/review/signals/{id}/reveal" id="reveal-form" class="box">{token}
+              <label>Reden voor inzage in de identiteit <input name="reason" required minlength="{MinReasonLength}" maxlength="2000"></label>
+              <button type="submit">Identiteit tonen</button>
+              <div class="muted">De inzage wordt met uw naam en reden vastgelegd in het auditlog en niet bewaard in de browser.</div>
+            </form>
+            {decision}
+            """;
+    }
+
+    public static void Map(WebApplication app, AppServices services)
+    {
+        var dev = services.Settings.DevSignIn;
+
+        app.MapPost("/review/signals/{id}/reveal", async (HttpContext http, string id, [FromForm] string? reason, CancellationToken ct) =>
+        {
+            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
+            var user = Principal.From(http.Request, dev)!;
+            if (await services.Register.GetAsync(id, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Identiteit niet getoond</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
+
+            // Audit first: if the trace cannot be written, nothing is shown.
+            await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "reveal", id, reason!.Trim(), null), ct);
+            var identity = await services.Identities.RevealAsync(c.Object, c.Subjects, c.Lineage.Snapshots, ct);
+            http.Response.Headers.CacheControl = "no-store";
+            http.Response.Headers.Pragma = "no-cache";
+            var body = $"""
+                <h1>Identiteit bij signaal {E(id)}</h1>
+                <div class="box revealed"><table id="identity">
+                  <tr><th>Verblijfsobject-id</th><td>{E(identity.VerblijfsobjectId ?? "—")}</td></tr>
+                  <tr><th>Adres</th><td id="address">{E(identity.Address ?? "—")}</td></tr>
+                  <tr><th>BSN</th><td>{E(identity.Bsn.Count > 0 ? string.Join(", ", identity.Bsn) : "—")}</td></tr>
+                  <tr><th>Naam</th><td>{E(identity.Names.Count > 0 ? string.Join(", ", identity.Names) : "—")}</td></tr>
+                  <tr><th>KvK-nummer</th><td>{E(identity.Kvk.Count > 0 ? string.Join(", ", identity.Kvk) : "—")}</td></tr>
+                </table></div>
+                <p class="muted">Vastgelegd in het auditlog: {E(user.Name)}, {services.Clock.GetUtcNow():yyyy-MM-dd HH:mm} UTC, reden “{E(reason.Trim())}”.</p>
+                <p><a href="/review/signals/{E(id)}">Terug naar het signaal</a></p>
+                """;
+            return Page($"Identiteit {id}", body, user);
+        });
+
+        app.MapPost("/review/signals/{id}/decision", async (HttpContext http, string id, [FromForm] string? action, [FromForm] string? reason, CancellationToken ct) =>
+        {
+            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
+            var user = Principal.From(http.Request, dev)!;
+            var status = action switch { "register" => SignalRegister.Geregistreerd, "dismiss" => SignalRegister.Afgewezen, _ => null };
+            if (status is null) return Page("Onbekende actie", "<h1>Onbekende actie</h1>", user, 400);
+            if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Geen besluit vastgelegd</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
+            var result = await services.Register.DecideAsync(id, status, reason!.Trim(), user.Name, ct);
+            if (result == SignalRegister.Decision.NotFound) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            if (result == SignalRegister.Decision.AlreadyDecided)
+                return Page("Al besloten", $"<h1>Over dit signaal is al besloten</h1><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 409);
+            await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), status), ct);
+            return Results.Redirect($"/review/signals/{Uri.EscapeDataString(id)}");
+        });
+    }
+
+    static string? ReasonProblem(string? reason) =>
+        string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < MinReasonLength
+            ? $"Geef een geschreven reden van minstens {MinReasonLength} tekens; die wordt vastgelegd in het auditlog."
+            : null;
+}
