@@ -51,7 +51,7 @@ public sealed class LinkedWorld
             var pc4 = bag.Column("_pc4"); var adres = bag.Column("adres");
             for (var i = 0; i < bag.RowCount; i++)
             {
-                if (bag.IsDropped(i) || id[i] is not { } v) continue;
+                if (id[i] is not { } v) continue;
                 vbos[v] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
                     (doel[i] ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), st[i] ?? "", ps[i], pc4[i]);
                 if (adres[i] is { } a) byAddress[a] = v;
@@ -73,7 +73,6 @@ public sealed class LinkedWorld
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
             for (var i = 0; i < t.RowCount; i++)
             {
-                if (t.IsDropped(i)) continue;
                 string? target = null;
                 var item = make(i);
                 all?.Add(item);

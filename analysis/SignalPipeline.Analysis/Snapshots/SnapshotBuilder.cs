@@ -19,7 +19,7 @@ public sealed record IngestOptions
 /// <summary>The result of the second pass: the table to store (or nothing, when the file is rejected),
 /// the counts and column decisions for the manifest, and the quarantine report.</summary>
 public sealed record BuildResult(
-    SnapshotTable? Table,
+    SnapshotSpool? Spool,
     string? RejectionReason,
     long RowsRead,
     long RowsRejected,
@@ -82,9 +82,14 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             return Rejected("the header has neither verblijfsobject_id nor postcode and huisnummer", 0, quarantine, discarded);
 
         var layout = TableLayout.For(schema, index.Keys);
-        var table = new SnapshotTable(layout.Columns);
-        var lastByKey = new Dictionary<string, int>(StringComparer.Ordinal);
-        var residentsPerPc4 = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var spool = new SnapshotSpool(layout.Columns);
+        var completed = false;
+        try
+        {
+        // Per accepted row only 16 bytes of key and 4 bytes of PC4 code stay in memory; the row itself is spooled.
+        var lastByKey = new Dictionary<UInt128, int>();
+        var pc4Codes = new List<int>();
+        var functieOrdinal = layout.Columns.ToList().IndexOf("functie_adres");
         long read = 0, rejected = 0, duplicates = 0;
         var row = new string?[layout.Columns.Count];
         var envelopeFields = new Dictionary<string, string>();
@@ -120,9 +125,11 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             row[layout.LineOrdinal] = line.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var key = row[layout.KeyOrdinal]!;
             var sealedEnvelope = envelope.Seal($"{schema.Name}|{key}", envelopeFields);
-            var at = table.Add(row, sealedEnvelope);
-            if (lastByKey.TryGetValue(key, out var earlier)) { table.Drop(earlier); duplicates++; }
-            lastByKey[key] = at;
+            var at = await spool.AddAsync(row, sealedEnvelope, ct);
+            pc4Codes.Add(functieOrdinal >= 0 && row[functieOrdinal] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4) : -1);
+            var compact = UInt128.Parse(key.AsSpan(1), System.Globalization.NumberStyles.HexNumber);
+            if (lastByKey.TryGetValue(compact, out var earlier)) { spool.Drop(earlier); duplicates++; }
+            lastByKey[compact] = at;
         }
 
         var maxRejected = options.MaxRejectedShare * read;
@@ -130,10 +137,22 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             return Rejected($"{rejected} of {read} rows were rejected, more than the permitted {options.MaxRejectedShare:P0}", read, quarantine, discarded, rejected);
         if (read == 0) return Rejected("the file has a header but no rows", 0, quarantine, discarded);
 
-        if (schema.Name == "brp") CountResidentsPerPc4(table, residentsPerPc4);
-        return new BuildResult(table, null, read, rejected, duplicates,
+        var residentsPerPc4 = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < pc4Codes.Count; i++)
+            if (pc4Codes[i] >= 0 && !spool.IsDropped(i))
+            {
+                var pc4 = pc4Codes[i].ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+                residentsPerPc4[pc4] = residentsPerPc4.GetValueOrDefault(pc4) + 1;
+            }
+        completed = true;
+        return new BuildResult(spool, null, read, rejected, duplicates,
             layout.Columns.Where(c => !c.StartsWith('_')).ToList(), discarded,
             layout.Pseudonymised, layout.Enveloped, quarantine, residentsPerPc4);
+        }
+        finally
+        {
+            if (!completed) await spool.DisposeAsync();
+        }
     }
 
     void ProcessRow(CsvReader csv, Dictionary<string, int> index, TableLayout layout, string?[] row,
@@ -189,17 +208,6 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         foreach (var group in schema.OneOfRequired)
             if (group.All(c => Cell(c) is null))
                 errors.Add((null, $"row needs at least one of {string.Join(", ", group)}"));
-    }
-
-    static void CountResidentsPerPc4(SnapshotTable table, IDictionary<string, int> counts)
-    {
-        var functie = table.Column("functie_adres");
-        var pc4 = table.Column("_pc4");
-        for (var i = 0; i < table.RowCount; i++)
-        {
-            if (table.IsDropped(i) || functie[i] != "W" || pc4[i] is not { } p) continue;
-            counts[p] = counts.TryGetValue(p, out var c) ? c + 1 : 1;
-        }
     }
 
     BuildResult Rejected(string reason, long read, List<QuarantineEntry> quarantine, List<DiscardedColumn>? discarded = null, long rejected = 0) =>

@@ -31,13 +31,13 @@ public sealed class SnapshotStore(StorageClients storage)
         return Json.Deserialize<Pointer>((await blob.DownloadContentAsync(ct)).Value.Content).SnapshotId;
     }
 
-    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotTable table, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
+    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
     {
         var container = storage.Container(StorageClients.Snapshots);
         var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
         await using (var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
         {
-            await table.WriteParquetAsync(temp, ct);
+            await spool.WriteParquetAsync(temp, ct);
             temp.Position = 0;
             await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
         }

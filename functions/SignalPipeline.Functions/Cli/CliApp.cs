@@ -14,6 +14,7 @@ public static class CliApp
           signals export [--run latest|ID] [--format json|csv] [--out FILE] [--reveal --reason TEXT]
           serve [--urls http://127.0.0.1:7071]              run the HTTP program (custom handler, review UI)
           demo [--date yyyy-MM-dd] [--urls URL] [--no-serve] sample extracts → ingest → nightly → review UI
+          sample-brp --rows N --out FILE                    a large BRP file for measurements
         common: --territory 1771,... --register FILE
         """;
 
@@ -38,6 +39,7 @@ public static class CliApp
 
         try
         {
+            if (verb == "sample-brp") return Verbs.SampleBrp(cli, output); // a file generator: no storage needed
             using var services = await AppServices.CreateAsync(pipelineSettings, error);
             return verb switch
             {

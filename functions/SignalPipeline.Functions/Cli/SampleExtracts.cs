@@ -166,4 +166,20 @@ public static class SampleExtracts
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
         return path;
     }
+
+    /// <summary>A large BRP file for measurements, streamed to disk: <paramref name="rows"/> residents spread over
+    /// rows/3 verblijfsobjecten, with names and a nationaliteit column like the demo file.</summary>
+    public static void WriteLargeBrp(string path, int rows, int seed = 7)
+    {
+        var rnd = new Random(seed);
+        var used = new HashSet<string>();
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using var w = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
+        w.Write("bsn;geslachtsnaam;voorvoegsel;voornamen;geboortedatum;verblijfsobject_id;postcode;huisnummer;huisletter;huisnummertoevoeging;gemeentecode;functie_adres;datum_aanvang_adreshouding;in_onderzoek;nationaliteit\n");
+        for (var i = 0; i < rows; i++)
+        {
+            var vbo = i / 3;
+            w.Write($"{Bsn(rnd, used)};Jansen;van;Anna Maria;19{rnd.Next(40, 99)}-0{rnd.Next(1, 9)}-1{rnd.Next(0, 9)};1771{"01"}{vbo:D10};{5600 + vbo % 100}AB;{vbo % 9999 + 1};;;1771;W;2015-05-0{rnd.Next(1, 9)};nee;Nederlandse\n");
+        }
+    }
 }

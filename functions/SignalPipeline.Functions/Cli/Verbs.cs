@@ -80,6 +80,15 @@ public static class Verbs
         return 0;
     }
 
+    public static int SampleBrp(CliArgs cli, TextWriter output)
+    {
+        var rows = int.TryParse(cli.Get("rows"), out var n) && n > 0 ? n : throw new CliException("--rows must be a positive number");
+        var path = cli.Get("out") ?? throw new CliException("--out FILE is required");
+        SampleExtracts.WriteLargeBrp(path, rows);
+        output.WriteLine($"wrote {rows:N0} BRP rows to {path} ({new FileInfo(path).Length / 1_000_000.0:F1} MB)");
+        return 0;
+    }
+
     public static async Task<int> DemoAsync(AppServices s, CliArgs cli, TextWriter output)
     {
         var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);

@@ -59,23 +59,23 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         var manifest = new SnapshotManifest
         {
             SnapshotId = snapshotId, Source = source, Date = date, FileName = fileName, Sha256 = probe.Sha256, Bytes = probe.Bytes,
-            Status = result.Table is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
+            Status = result.Spool is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
             Encoding = probe.IsUtf8 ? "utf-8" : "windows-1252 (converted to utf-8)", Separator = probe.Separator.ToString(),
             RowsRead = result.RowsRead, RowsAccepted = result.RowsRead - result.RowsRejected, RowsRejected = result.RowsRejected,
             RowsDuplicate = result.RowsDuplicate, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
             ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
             PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
-            RegisterSha256 = reg.Sha256, Replaces = result.Table is null || previous == snapshotId ? null : previous,
+            RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
             IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
         };
 
-        if (result.Table is null)
+        if (result.Spool is not { } spool)
         {
             await snapshots.SaveRejectedAsync(manifest, result.Quarantine, ct);
             await snapshots.MoveToQuarantineAsync(blob, manifest, ct);
             return new(blobName, "rejected", manifest, result.RejectionReason);
         }
-        await snapshots.SaveAcceptedAsync(manifest, result.Table, result.Quarantine, ct);
+        await using (spool) await snapshots.SaveAcceptedAsync(manifest, spool, result.Quarantine, ct);
         if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");
     }

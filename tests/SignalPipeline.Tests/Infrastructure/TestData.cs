@@ -18,13 +18,25 @@ public static class TestData
     public static DpiaRegister RegisterWith(Func<string, string> edit) =>
         DpiaRegister.Parse(Encoding.UTF8.GetBytes(edit(File.ReadAllText(RegisterPath))));
 
-    public static async Task<BuildResult> BuildAsync(string source, string csv, DpiaRegister? register = null, Encoding? encoding = null, string fileName = "test.csv")
+    /// <summary>A build and, when accepted, its snapshot read back from the Parquet the spool writes.</summary>
+    public sealed record Built(BuildResult Result, SnapshotTable? Table)
+    {
+        public string? RejectionReason => Result.RejectionReason;
+        public IReadOnlyList<DiscardedColumn> ColumnsDiscarded => Result.ColumnsDiscarded;
+        public IReadOnlyList<QuarantineEntry> Quarantine => Result.Quarantine;
+        public long RowsRejected => Result.RowsRejected;
+        public long RowsDuplicate => Result.RowsDuplicate;
+    }
+
+    public static async Task<Built> BuildAsync(string source, string csv, DpiaRegister? register = null, Encoding? encoding = null, string fileName = "test.csv")
     {
         var bytes = (encoding ?? new UTF8Encoding(false)).GetBytes(csv);
         var probe = await ExtractProbe.ProbeAsync(new MemoryStream(bytes), false);
         using var p = new Pseudonymiser(PseudonymKey, "test-1");
         var builder = new SnapshotBuilder(Analysis.Extracts.SourceSchema.For(source), register ?? DemoRegister(), p,
             new IdentityEnvelope(EnvelopeKey, "test-1"), new IngestOptions());
-        return await builder.BuildAsync(new MemoryStream(bytes), fileName, probe.IsUtf8, probe.Separator);
+        var result = await builder.BuildAsync(new MemoryStream(bytes), fileName, probe.IsUtf8, probe.Separator);
+        if (result.Spool is not { } spool) return new Built(result, null);
+        await using (spool) return new Built(result, await spool.ReadTableAsync());
     }
 }
