@@ -29,11 +29,13 @@ public static class ExtractProbe
         var header = new List<byte>();
         var headerDone = false;
         string? problem = null;
+        long decompressed = 0;
         try
         {
             int n;
             while ((n = await content.ReadAsync(buffer, ct)) > 0)
             {
+                decompressed += n;
                 if (!headerDone)
                 {
                     var nl = Array.IndexOf(buffer, (byte)'\n', 0, n);
@@ -55,7 +57,11 @@ public static class ExtractProbe
 
         var headerText = (isUtf8 ? Encoding.UTF8 : Windows1252).GetString(header.ToArray()).TrimStart('\uFEFF');
         var separator = DetectSeparator(headerText);
-        if (problem is null && header.Count == 0) problem = "the file is empty";
+        // GZipStream reads a truncated file without complaint: the trailer's ISIZE (length mod 2^32) must match.
+        if (problem is null && gzip && decompressed > 0 && hashing.LastUInt32 != (uint)decompressed)
+            problem = "the gzip file is truncated or has several members (its length trailer does not match); deliver one complete gzip stream";
+        if (problem is null && header.Count == 0)
+            problem = gzip && hashing.BytesRead > 0 ? "the file is not a valid gzip stream (nothing could be decompressed)" : "the file is empty";
         return new ExtractProbeResult(Convert.ToHexStringLower(sha.GetHashAndReset()), hashing.BytesRead, isUtf8, separator, problem);
     }
 
@@ -75,7 +81,25 @@ public static class ExtractProbe
 
     sealed class HashingStream(Stream inner, IncrementalHash hash) : Stream
     {
+        readonly byte[] tail = new byte[4]; // ring buffer of the last 4 bytes, indexed by absolute position
         public long BytesRead { get; private set; }
+
+        /// <summary>The last 4 bytes read as little-endian: a gzip file's ISIZE once the stream is drained.</summary>
+        public uint LastUInt32
+        {
+            get
+            {
+                Span<byte> b = stackalloc byte[4];
+                for (var i = 0; i < 4; i++) b[i] = tail[(int)((BytesRead - 4 + i) % 4 + 4) % 4];
+                return System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(b);
+            }
+        }
+
+        void Keep(ReadOnlySpan<byte> data)
+        {
+            for (var i = Math.Max(0, data.Length - 4); i < data.Length; i++) tail[(int)((BytesRead + i) % 4)] = data[i];
+        }
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -86,13 +110,13 @@ public static class ExtractProbe
         public override int Read(Span<byte> buffer)
         {
             var n = inner.Read(buffer);
-            hash.AppendData(buffer[..n]); BytesRead += n;
+            hash.AppendData(buffer[..n]); Keep(buffer[..n]); BytesRead += n;
             return n;
         }
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
         {
             var n = await inner.ReadAsync(buffer, ct);
-            hash.AppendData(buffer.Span[..n]); BytesRead += n;
+            hash.AppendData(buffer.Span[..n]); Keep(buffer.Span[..n]); BytesRead += n;
             return n;
         }
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
