@@ -18,9 +18,10 @@ public sealed class AppServices : IDisposable
     public RunStore Runs => new(Storage);
     public SignalRegister Register => new(Storage);
     public AuditLog Audit => new(Storage);
+    public LineageLog Lineage => new(Storage, Settings.LineageEndpoint, Console.Error);
     public IdentityResolver Identities => new(Snapshots, Keys);
-    public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock);
-    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, LoadRegister, Settings, Clock);
+    public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock, Lineage);
+    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, LoadRegister, Settings, Clock, Lineage);
     public IntakeService Intake => new(Storage, Register);
     public ExportService Export => new(Runs, Identities, Audit, Clock);
 

@@ -16,6 +16,10 @@ public sealed record PipelineSettings
     public string ProjectRoot { get; init; } = "";
     public bool DevSignIn { get; init; }
     public string TimeZone { get; init; } = "Europe/Amsterdam";
+    /// <summary>Optional OpenLineage endpoint (e.g. Marquez <c>http://host:5000/api/v1/lineage</c>).</summary>
+    public string? LineageEndpoint { get; init; }
+    /// <summary>Area report flagging (<c>AreaReport__MaxRatio</c>, <c>AreaReport__MinSignals</c>).</summary>
+    public Analysis.Runs.AreaReportOptions AreaReport { get; init; } = new();
     /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
     /// The DPIA gate refuses a model whose values differ from the register's approval.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> ModelParameters { get; init; } =
@@ -37,6 +41,10 @@ public sealed record PipelineSettings
             LocalDir = local,
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
+            LineageEndpoint = Blank(c["Lineage:Endpoint"]),
+            AreaReport = new Analysis.Runs.AreaReportOptions(
+                decimal.TryParse(c["AreaReport:MaxRatio"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 2.0m,
+                int.TryParse(c["AreaReport:MinSignals"], out var min) ? min : 3),
             ModelParameters = c.GetSection("Models").GetChildren().ToDictionary(
                 m => m.Key.ToUpperInvariant(),
                 m => (IReadOnlyDictionary<string, decimal>)m.GetChildren().ToDictionary(p => p.Key, p => decimal.TryParse(p.Value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var v)

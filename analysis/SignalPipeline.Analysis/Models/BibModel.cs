@@ -12,6 +12,7 @@ public sealed class BibModel : ISignalModel
 
     public string Id => "BIB";
     public string Version => "1.0.0";
+    public string Description => "Een aangevraagde horeca-, alcohol- of seksinrichtingvergunning waarvan de aanvrager (zelfde BSN of KvK) of het pand in {window_days} dagen een last onder dwangsom of bestuursdwang, bestuurlijke boete of sluiting had.";
     public string Name => "Bibob-relevante aanvraag";
     public string Theme => "witwassen, ondermijning horeca";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["window_days"] = 1095 };

@@ -5,6 +5,7 @@ public sealed class BrfModel : ISignalModel
 {
     public string Id => "BRF";
     public string Version => "1.0.0";
+    public string Description => "Een verblijfsobject met minstens {min_postal} briefadressen.";
     public string Name => "Briefadresconcentratie";
     public string Theme => "adresfraude, fraude";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["min_postal"] = 3 };

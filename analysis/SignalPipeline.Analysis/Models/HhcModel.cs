@@ -8,6 +8,7 @@ public sealed class HhcModel : ISignalModel
 {
     public string Id => "HHC";
     public string Version => "1.0.0";
+    public string Description => "Een verblijfsobject met minstens {min_cases} handhavingszaken (geen controle, niet ingetrokken) in {window_days} dagen, of een sluiting op grond van art. 13b Opiumwet in {opium_window_days} dagen.";
     public string Name => "Handhavingscumulatie";
     public string Theme => "ondermijning algemeen";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal>

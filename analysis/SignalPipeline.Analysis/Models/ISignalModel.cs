@@ -29,6 +29,8 @@ public interface ISignalModel
     string Version { get; }
     string Name { get; }
     string Theme { get; }
+    /// <summary>The rule in plain Dutch, with {parameter} placeholders (model cards, Algoritmeregister).</summary>
+    string Description { get; }
     IReadOnlyDictionary<string, decimal> DefaultParameters { get; }
     /// <summary>Every source column the model reads; the gate checks them against the register.</summary>
     IReadOnlyDictionary<string, IReadOnlyList<string>> Reads { get; }
@@ -38,6 +40,12 @@ public interface ISignalModel
 public static class ModelCatalogue
 {
     public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel()];
+
+    public static ISignalModel? Find(string id) => V1.FirstOrDefault(m => m.Id == id);
+
+    /// <summary>The description with the parameter values filled in.</summary>
+    public static string Explain(ISignalModel m, IReadOnlyDictionary<string, decimal> parameters) =>
+        parameters.Aggregate(m.Description, (text, p) => text.Replace("{" + p.Key + "}", p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static ModelDescriptor Describe(ISignalModel m, IReadOnlyDictionary<string, decimal> parameters) =>
         new(m.Id, m.Version, parameters, m.Reads);

@@ -5,6 +5,7 @@ public sealed class NwfModel : ISignalModel
 {
     public string Id => "NWF";
     public string Version => "1.0.0";
+    public string Description => "Een verblijfsobject zonder woonfunctie waar minstens {min_residents} bewoner(s) staan ingeschreven.";
     public string Name => "Bewoning zonder woonfunctie";
     public string Theme => "woonfraude, ondermijning bedrijfspanden";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["min_residents"] = 1 };

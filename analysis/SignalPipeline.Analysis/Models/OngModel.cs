@@ -10,6 +10,7 @@ public sealed class OngModel : ISignalModel
 
     public string Id => "ONG";
     public string Version => "1.0.0";
+    public string Description => "Inschrijvingen (woon- of briefadres) op een verblijfsobject dat volgens de BAG niet gerealiseerd, ingetrokken, buiten gebruik of ten onrechte opgevoerd is, in een gesloopt of niet gerealiseerd pand, of dat de BAG niet kent.";
     public string Name => "Inschrijving op ongeldig object";
     public string Theme => "adresfraude";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["min_registrations"] = 1 };

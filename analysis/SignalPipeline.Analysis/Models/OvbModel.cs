@@ -9,6 +9,7 @@ public sealed class OvbModel : ISignalModel
 {
     public string Id => "OVB";
     public string Version => "1.0.0";
+    public string Description => "Een verblijfsobject met woonfunctie waar minstens {min_residents} bewoners staan ingeschreven en minder dan {max_m2_per_resident} m² per bewoner is, zonder verleende omzettingsvergunning.";
     public string Name => "Overbewoning";
     public string Theme => "mensenhandel/uitbuiting, woonfraude";
 

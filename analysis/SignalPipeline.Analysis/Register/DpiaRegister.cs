@@ -12,6 +12,10 @@ public sealed record DpiaRegister(
     IReadOnlyDictionary<string, IReadOnlyList<string>> Sources,
     IReadOnlyList<ModelApproval> Models)
 {
+    /// <summary>For the Algoritmeregister: the organisation's full name and the contact address for the public.</summary>
+    public string? Organization { get; init; }
+    public string? ContactEmail { get; init; }
+
     /// <summary>SHA-256 of the register file's bytes, recorded in every run.</summary>
     [JsonIgnore] public string Sha256 { get; init; } = "";
 

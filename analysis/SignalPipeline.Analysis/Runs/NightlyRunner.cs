@@ -20,7 +20,8 @@ public sealed record RunInput(
     IReadOnlyList<RunSignal> Previous,
     IReadOnlyList<ISignalModel> Models,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? ParameterOverrides = null,
-    TimeProvider? Clock = null);
+    TimeProvider? Clock = null,
+    AreaReportOptions? AreaReport = null);
 
 public sealed record RunOutcome(RunRecord Record, IReadOnlyList<RunSignal> Signals)
 {
@@ -98,6 +99,9 @@ public static class NightlyRunner
                 .Select(s => new SnapshotUse(s.Manifest.Source, s.Manifest.SnapshotId, s.Manifest.Date, s.Manifest.FileName, s.Manifest.Sha256, s.Manifest.RowsAccepted - s.Manifest.RowsDuplicate)).ToList(),
             Models = modelRuns,
             Unlinked = world.Unlinked,
+            AreaReport = Runs.AreaReport.Build(signals, world,
+                input.Snapshots.TryGetValue("brp", out var brp) ? brp.Manifest.ResidentsPerPc4 ?? new Dictionary<string, int>() : new Dictionary<string, int>(),
+                input.AreaReport ?? new AreaReportOptions()),
         };
         return new RunOutcome(record, signals);
     }

@@ -17,6 +17,8 @@ public sealed record RunRecord
     public IReadOnlyList<ModelRun> Models { get; init; } = [];
     public IReadOnlyDictionary<string, long> Unlinked { get; init; } = new Dictionary<string, long>();
     public string Status { get; init; } = "completed";
+    /// <summary>Open signals per PC4 against residents per PC4 (from the BRP snapshot's aggregates).</summary>
+    public IReadOnlyList<AreaRow> AreaReport { get; init; } = [];
 }
 
 public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);

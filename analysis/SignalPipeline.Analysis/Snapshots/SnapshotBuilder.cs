@@ -29,13 +29,18 @@ public sealed record BuildResult(
     IReadOnlyList<string> ColumnsPseudonymised,
     IReadOnlyList<string> ColumnsEnveloped,
     IReadOnlyList<QuarantineEntry> Quarantine,
-    IReadOnlyDictionary<string, int> ResidentsPerPc4);
+    IReadOnlyDictionary<string, int> ResidentsPerPc4)
+{
+    /// <summary>The header as delivered (normalised names).</summary>
+    public IReadOnlyList<string> ColumnsDelivered { get; init; } = [];
+}
 
 /// <summary>read → validate → minimise → pseudonymise → envelope, row by row from a stream.
 /// Plain identifiers live only in locals of one row and in the sealed envelope.</summary>
 public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, Pseudonymiser pseudonymiser, IdentityEnvelope envelope, IngestOptions options)
 {
     static readonly string[] AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
+    string[] headersSeen = [];
 
     public async Task<BuildResult> BuildAsync(Stream raw, string fileName, bool isUtf8, char separator, CancellationToken ct = default)
     {
@@ -55,6 +60,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
 
         // Header: names matched case-insensitively, ignoring surrounding spaces and a BOM.
         var headers = csv.Headers.Select(h => h.Trim().TrimStart('\uFEFF').Trim().ToLowerInvariant()).ToArray();
+        headersSeen = headers;
         var permitted = register.PermittedColumns(schema.Name);
         var discarded = new List<DiscardedColumn>();
         var specByIndex = new ColumnSpec?[headers.Length];
@@ -146,8 +152,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             }
         completed = true;
         return new BuildResult(spool, null, read, rejected, duplicates,
-            layout.Columns.Where(c => !c.StartsWith('_')).ToList(), discarded,
-            layout.Pseudonymised, layout.Enveloped, quarantine, residentsPerPc4);
+            layout.Columns.Where(c => !c.StartsWith('_') && (headers.Contains(c) || c == "adres" && layout.Pseudonymised.Contains("adres"))).ToList(), discarded,
+            layout.Pseudonymised, layout.Enveloped, quarantine, residentsPerPc4) { ColumnsDelivered = headers };
         }
         finally
         {
@@ -211,5 +217,5 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
     }
 
     BuildResult Rejected(string reason, long read, List<QuarantineEntry> quarantine, List<DiscardedColumn>? discarded = null, long rejected = 0) =>
-        new(null, reason, read, rejected, 0, [], discarded ?? [], [], [], quarantine, new Dictionary<string, int>());
+        new(null, reason, read, rejected, 0, [], discarded ?? [], [], [], quarantine, new Dictionary<string, int>()) { ColumnsDelivered = headersSeen };
 }

@@ -17,6 +17,8 @@ public sealed record SnapshotManifest
     public long RowsAccepted { get; init; }
     public long RowsRejected { get; init; }
     public long RowsDuplicate { get; init; }
+    /// <summary>The header as delivered (normalised names), before minimisation.</summary>
+    public IReadOnlyList<string> ColumnsDelivered { get; init; } = [];
     public IReadOnlyList<string> ColumnsKept { get; init; } = [];
     public IReadOnlyList<DiscardedColumn> ColumnsDiscarded { get; init; } = [];
     public IReadOnlyList<string> ColumnsPseudonymised { get; init; } = [];

@@ -9,7 +9,7 @@ namespace SignalPipeline.Functions.Azure;
 /// identity (Azure). Knows the names of every container, queue and table the pipeline uses.</summary>
 public sealed class StorageClients
 {
-    public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs";
+    public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs", Lineage = "lineage";
     public const string ArrivalsQueue = "extract-arrivals", IntakeQueue = "phase1-intake", IntakePoisonQueue = "phase1-intake-poison";
     public const string SignalsTable = "signals", HistoryTable = "signalhistory", IngestsTable = "ingests", RunsTable = "runs";
 
@@ -42,7 +42,7 @@ public sealed class StorageClients
     /// <summary>Creates what is missing. In Azure the Bicep templates create these; locally this makes Azurite ready.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
+        foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs, Lineage }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var q in new[] { ArrivalsQueue, IntakeQueue, IntakePoisonQueue }) await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var t in new[] { SignalsTable, HistoryTable, IngestsTable, RunsTable }) await Table(t).CreateIfNotExistsAsync(ct);
     }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Lineage;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Snapshots;
@@ -15,7 +16,7 @@ public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotMani
 
 /// <summary>The blob-arrival path: probe (hash, encoding, delimiter) → skip if seen → build the snapshot from a
 /// second stream → store, or quarantine. The blob is streamed twice and never loaded whole.</summary>
-public sealed class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock)
+public sealed class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
     public async Task<IngestOutcome> IngestBlobAsync(string blobName, Action<long>? progress = null, CancellationToken ct = default)
     {
@@ -42,6 +43,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         var material = await keys.GetAsync(ct);
         var reg = register();
         var snapshotId = SnapshotStore.SnapshotIdFor(source, date, probe.Sha256);
+        await lineage.EmitAsync(OpenLineage.IngestStart(reg.Municipality, source, date, fileName, snapshotId, clock.GetUtcNow()), ct);
         var previous = await snapshots.CurrentIdAsync(source, date, ct);
         BuildResult result;
         if (probe.Problem is not null)
@@ -62,7 +64,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
             Status = result.Spool is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
             Encoding = probe.IsUtf8 ? "utf-8" : "windows-1252 (converted to utf-8)", Separator = probe.Separator.ToString(),
             RowsRead = result.RowsRead, RowsAccepted = result.RowsRead - result.RowsRejected, RowsRejected = result.RowsRejected,
-            RowsDuplicate = result.RowsDuplicate, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
+            RowsDuplicate = result.RowsDuplicate, ColumnsDelivered = result.ColumnsDelivered, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
             ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
             PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
             RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
@@ -73,9 +75,11 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         {
             await snapshots.SaveRejectedAsync(manifest, result.Quarantine, ct);
             await snapshots.MoveToQuarantineAsync(blob, manifest, ct);
+            await lineage.EmitAsync(OpenLineage.IngestEnd(reg.Municipality, manifest, clock.GetUtcNow()), ct);
             return new(blobName, "rejected", manifest, result.RejectionReason);
         }
         await using (spool) await snapshots.SaveAcceptedAsync(manifest, spool, result.Quarantine, ct);
+        await lineage.EmitAsync(OpenLineage.IngestEnd(reg.Municipality, manifest, clock.GetUtcNow()), ct);
         if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");
     }

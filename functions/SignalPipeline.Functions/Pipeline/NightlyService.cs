@@ -1,4 +1,5 @@
 using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Lineage;
 using SignalPipeline.Analysis.Models;
 using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Runs;
@@ -10,7 +11,7 @@ namespace SignalPipeline.Functions.Pipeline;
 /// <summary>Loads the snapshots in force, runs the nightly comparison, stores the run, updates continuing and
 /// resolved signals in the register and queues the new ones into phase-1 intake.</summary>
 public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, SignalRegister register,
-    Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock)
+    Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
     public async Task<RunOutcome> RunAsync(DateOnly referenceDate, string trigger, IReadOnlyList<string>? territory = null, CancellationToken ct = default)
     {
@@ -26,9 +27,12 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var previousId = await runs.PreviousIdAsync(referenceDate, ct);
         var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
         var outcome = NightlyRunner.Run(new RunInput(runId, referenceDate, trigger, territory ?? settings.Territory, reg, loaded,
-            previousId, previous, models, settings.ModelParameters, clock));
+            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport));
 
         await runs.SaveAsync(outcome, ct);
+        var (start, end) = OpenLineage.Nightly(outcome.Record, models.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
+        await lineage.EmitAsync(start, ct);
+        await lineage.EmitAsync(end, ct);
         foreach (var s in outcome.Signals.Where(s => s.State is SignalStates.Continuing or SignalStates.Resolved && !s.Shadow))
             await register.MarkNightlyAsync(s.Signal.SignalId, s.State, runId, ct);
         var queue = storage.Queue(StorageClients.IntakeQueue);

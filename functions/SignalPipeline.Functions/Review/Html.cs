@@ -22,10 +22,11 @@ public static class Html
           table{border-collapse:collapse;width:100%;background:#fff} th,td{border:1px solid #d0d5dd;padding:.35rem .5rem;text-align:left;vertical-align:top}
           th{background:#e8edf3} .muted{color:#555} code{font-size:.85em} .box{background:#fff;border:1px solid #d0d5dd;padding: .8rem;margin:.8rem 0}
           form.inline{display:inline} label{margin-right:.6rem} .error{border-color:#d52b1e;background:#fdecea}
-          .revealed{border:2px solid #d52b1e} input[name=reason]{width:32rem;max-width:100%}
+          .revealed{border:2px solid #d52b1e} tr.flag td{background:#fff3cd} input[name=reason]{width:32rem;max-width:100%}
         </style></head><body>
         {{(user?.IsDev == true ? "<div class=\"dev\">ONTWIKKELMODUS — aangemeld via de lokale ontwikkel-aanmelding, niet via de identiteitsprovider</div>" : "")}}
-        <header><strong>SignalPipeline</strong><a href="/review">Signalenregister</a>
+        <header><strong>SignalPipeline</strong>{{(user is null || user.IsAny(Principal.SignalRoles) ? "<a href=\"/review\">Signalenregister</a>" : "")}}
+        {{(user?.IsAny(Principal.OversightRoles) == true ? "<a href=\"/review/runs\">Nachtruns</a><a href=\"/review/models\">Modellen</a>" : "")}}
         <span style="margin-left:auto">{{(user is null ? "niet aangemeld" : $"{E(user.Name)} ({E(string.Join(", ", user.Roles))})")}}</span></header>
         <main>{{body}}</main></body></html>
         """, "text/html; charset=utf-8", statusCode: status);

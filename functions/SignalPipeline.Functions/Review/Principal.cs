@@ -10,6 +10,8 @@ public sealed record Principal(string Name, IReadOnlySet<string> Roles, bool IsD
     public const string Coordinator = "coordinator", Oov = "oov", DpiaReviewer = "dpia-reviewer", Admin = "admin";
     public const string DevCookie = "sp-dev-principal";
     public static readonly string[] SignalRoles = [Coordinator, Oov];
+    /// <summary>Runs, models and lineage: no signal content and no identities, so reviewers and operations may look.</summary>
+    public static readonly string[] OversightRoles = [DpiaReviewer, Coordinator, Admin];
 
     public bool IsAny(params string[] roles) => roles.Any(Roles.Contains);
 

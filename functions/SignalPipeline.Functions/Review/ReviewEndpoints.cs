@@ -82,7 +82,7 @@ public static class ReviewEndpoints
                 <table id="lineage"><tr><th>Bron</th><th>Snapshot</th><th>Bestand</th><th>SHA-256</th><th>Rijen</th></tr>
                 {string.Concat(c.Lineage.Snapshots.Select(s => $"<tr><td>{E(s.Source)}</td><td>{E(s.SnapshotId)}</td><td>{E(s.FileName)}</td><td><code>{E(s.Sha256)}</code></td><td>{s.Rows}</td></tr>"))}
                 </table>
-                <p>Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
+                <p><a href="/review/lineage/{E(c.SignalId)}">Volledige herkomst</a> · Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
                 {(user.IsAny(Principal.Coordinator) ? ActionEndpoints.Forms(http, c) : "<p class=\"muted\">Beslissen en identiteit tonen kan alleen de informatiecoördinator.</p>")}
                 <h2>Geschiedenis</h2>
                 <table id="history"><tr><th>Wanneer</th><th>Gebeurtenis</th><th>Door</th><th>Toelichting</th></tr>
@@ -93,13 +93,14 @@ public static class ReviewEndpoints
         });
 
         ActionEndpoints.Map(app, services);
+        ReviewerEndpoints.Map(app, services);
 
         app.MapGet("/review/dev-login", (HttpRequest req, HttpResponse res, string? role, string? name) =>
         {
             if (!dev) return Results.NotFound();
             var r = role is Principal.Coordinator or Principal.Oov or Principal.DpiaReviewer or Principal.Admin ? role : Principal.Coordinator;
             res.Cookies.Append(Principal.DevCookie, Principal.Encode(name ?? $"ontwikkelaar-{r}", r), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict });
-            return Results.Redirect("/review");
+            return Results.Redirect(r is Principal.DpiaReviewer or Principal.Admin ? "/review/runs" : "/review");
         });
     }
 

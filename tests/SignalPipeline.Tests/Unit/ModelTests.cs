@@ -33,7 +33,7 @@ public static class World
         {
             var r = await TestData.BuildAsync(source, csv, register);
             Assert.True(r.Table is not null, r.RejectionReason);
-            snaps[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source + "-1", Source = source, Date = date, FileName = source + ".csv", Sha256 = "00", Status = "accepted" }, r.Table!);
+            snaps[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source + "-1", Source = source, Date = date, FileName = source + ".csv", Sha256 = "00", Status = "accepted", ResidentsPerPc4 = r.Result.ResidentsPerPc4 }, r.Table!);
         }
         await Add("bag", bag);
         await Add("brp", brp);

@@ -141,3 +141,25 @@ public class RuleModelTests
         Assert.Empty(Of(run, "BIB"));
     }
 }
+
+public class AreaReportTests
+{
+    [Fact]
+    public async Task Areas_above_the_ratio_with_enough_signals_are_flagged()
+    {
+        // Five overcrowded VBOs in PC4 5661 and one in 5662; residents per PC4 from the BRP snapshot.
+        var vbos = Enumerable.Range(1, 6).Select(i => ($"17710100000000{i:D2}", 20, "woonfunctie")).ToArray();
+        var bag = "verblijfsobject_id;postcode;huisnummer;gebruiksdoelen;oppervlakte;status\n" +
+                  string.Concat(vbos.Select((v, i) => $"{v.Item1};{(i < 5 ? "5661AB" : "5662AB")};{i + 1};woonfunctie;20;Verblijfsobject in gebruik\n"));
+        var brp = "bsn;verblijfsobject_id;postcode;huisnummer;functie_adres\n" +
+                  string.Concat(vbos.SelectMany((v, i) => Enumerable.Range(0, 4).Select(k => $"{Functions.Cli.SampleExtracts.Bsn(new Random(i * 10 + k + 900), [])};{v.Item1};{(i < 5 ? "5661AB" : "5662AB")};{i + 1};W\n")))
+                  + string.Concat(Enumerable.Range(0, 200).Select(k => $"{Functions.Cli.SampleExtracts.Bsn(new Random(5000 + k), [])};;5662AB;{100 + k};W\n"));
+        var run = await World.RunAsync(bag, brp);
+        var areas = run.Record.AreaReport.ToDictionary(a => a.Pc4);
+        Assert.Equal(20, areas["5661"].Residents);
+        Assert.Equal(5, areas["5661"].Signals);
+        Assert.True(areas["5661"].Flagged);
+        Assert.Equal(1, areas["5662"].Signals);
+        Assert.False(areas["5662"].Flagged);
+    }
+}
