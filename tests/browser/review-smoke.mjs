@@ -48,6 +48,13 @@ try {
   const denied = await reviewer.goto(`${base}/review`);
   result.reviewerStatus = denied.status();
   result.reviewerText = await reviewer.locator('h1').innerText();
+  await reviewer.goto(`${base}/review/runs`);
+  await Promise.all([reviewer.waitForNavigation(), reviewer.locator('#runs a').first().click()]);
+  result.runModels = await reviewer.locator('#models tr').count() - 1;
+  await reviewer.screenshot({ path: `${shots}/reviewer-run.png`, fullPage: true });
+  await reviewer.goto(`${base}/review/models`);
+  result.modelCards = await reviewer.locator('.box h2').count();
+  await reviewer.screenshot({ path: `${shots}/reviewer-models.png`, fullPage: true });
 } finally {
   await browser.close();
 }
