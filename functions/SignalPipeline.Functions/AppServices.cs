@@ -16,7 +16,7 @@ public sealed class AppServices : IDisposable
     public AzuriteLauncher? Azurite { get; init; }
     public SnapshotStore Snapshots => new(Storage);
     public RunStore Runs => new(Storage);
-    public SignalRegister Register => new(Storage);
+    public SignalRegister Register => new(Storage, Clock);
     public AuditLog Audit => new(Storage);
     public LineageLog Lineage => new(Storage, Settings.LineageEndpoint, Console.Error);
     public IdentityResolver Identities => new(Snapshots, Keys);
@@ -24,6 +24,8 @@ public sealed class AppServices : IDisposable
     public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, LoadRegister, Settings, Clock, Lineage);
     public IntakeService Intake => new(Storage, Register);
     public ExportService Export => new(Runs, Identities, Audit, Clock);
+    public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock);
+    public RetentionService Retention => new(Storage, Register, Snapshots, Audit, Settings.Retention, Clock);
 
     /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
     public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);

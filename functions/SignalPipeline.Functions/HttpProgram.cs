@@ -25,7 +25,7 @@ public static class HttpProgram
         MapInvocation(app, IngestExtractFunction.Name, (req, ct) => new IngestExtractFunction(services.Ingest).InvokeAsync(req, ct));
         MapInvocation(app, NightlyRunFunction.Name, (req, ct) => new NightlyRunFunction(services.Nightly, services.Settings, services.Clock).InvokeAsync(req, ct));
         MapInvocation(app, IntakeSignalFunction.Name, (req, ct) => new IntakeSignalFunction(services.Intake).InvokeAsync(req, ct));
-        MapInvocation(app, RetentionFunction.Name, (req, ct) => new RetentionFunction().InvokeAsync(req, ct));
+        MapInvocation(app, RetentionFunction.Name, (req, ct) => new RetentionFunction(services.Retention).InvokeAsync(req, ct));
         app.MapGet("/", () => Results.Redirect("/review"));
         ReviewEndpoints.Map(app, services);
         return app;

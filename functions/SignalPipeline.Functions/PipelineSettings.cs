@@ -20,6 +20,8 @@ public sealed record PipelineSettings
     public string? LineageEndpoint { get; init; }
     /// <summary>Area report flagging (<c>AreaReport__MaxRatio</c>, <c>AreaReport__MinSignals</c>).</summary>
     public Analysis.Runs.AreaReportOptions AreaReport { get; init; } = new();
+    /// <summary>Retention terms in days (<c>Retention__NonActiveDays</c>, …); defaults per protocol art. 12.</summary>
+    public Pipeline.RetentionTerms Retention { get; init; } = new();
     /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
     /// The DPIA gate refuses a model whose values differ from the register's approval.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> ModelParameters { get; init; } =
@@ -42,6 +44,12 @@ public sealed record PipelineSettings
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),
+            Retention = new Pipeline.RetentionTerms
+            {
+                NonActiveDays = Int(c, "Retention:NonActiveDays", 365), RegisteredDays = Int(c, "Retention:RegisteredDays", 61),
+                SnapshotDays = Int(c, "Retention:SnapshotDays", 90), RawExtractDays = Int(c, "Retention:RawExtractDays", 2),
+                QuarantineDays = Int(c, "Retention:QuarantineDays", 30),
+            },
             AreaReport = new Analysis.Runs.AreaReportOptions(
                 decimal.TryParse(c["AreaReport:MaxRatio"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 2.0m,
                 int.TryParse(c["AreaReport:MinSignals"], out var min) ? min : 3),
@@ -53,6 +61,8 @@ public sealed record PipelineSettings
     }
 
     static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    static int Int(IConfiguration c, string key, int fallback) => int.TryParse(c[key], out var v) && v > 0 ? v : fallback;
 
     /// <summary>The folder with SignalPipeline.sln above the working directory or the program; else the working directory.</summary>
     public static string FindProjectRoot()

@@ -29,6 +29,9 @@ public sealed record SnapshotManifest
     public string RegisterSha256 { get; init; } = "";
     public string? Replaces { get; init; }
     public DateTimeOffset IngestedAt { get; init; }
+    /// <summary>Rows removed later on a data subject's request (art. 14), and when last.</summary>
+    public long RowsErased { get; init; }
+    public DateTimeOffset? ErasedAt { get; init; }
     /// <summary>Residents (functie_adres W) per PC4, for the area report; counts only, no persons.</summary>
     public IReadOnlyDictionary<string, int>? ResidentsPerPc4 { get; init; }
 }

@@ -39,6 +39,9 @@ public sealed class SnapshotTable
 
     public byte[]? Envelope(int row) => envelopes[row];
 
+    /// <summary>One row's values in <see cref="ColumnNames"/> order.</summary>
+    public string?[] Row(int row) => ColumnNames.Select(c => columns[c][row]).ToArray();
+
 
     /// <summary>Reads the named columns (all when null); the envelope only when asked for, since models never need it.</summary>
     public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default)

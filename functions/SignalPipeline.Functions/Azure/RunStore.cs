@@ -17,14 +17,19 @@ public sealed class RunStore(StorageClients storage)
     {
         var container = storage.Container(StorageClients.Runs);
         var id = outcome.Record.RunId;
-        var lines = new StringBuilder();
-        foreach (var s in outcome.Signals) lines.Append(Json.Serialize(s)).Append('\n');
-        await container.GetBlobClient($"{id}/signals.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, ct);
+        await ReplaceSignalsAsync(id, outcome.Signals, ct);
         await SnapshotStore.UploadJsonAsync(container, $"{id}/run.json", outcome.Record, ct);
         await storage.Table(StorageClients.RunsTable).UpsertEntityAsync(new TableEntity("run", id)
         {
             ["ReferenceDate"] = outcome.Record.ReferenceDate, ["Trigger"] = outcome.Record.Trigger, ["Status"] = outcome.Record.Status,
         }, TableUpdateMode.Replace, ct);
+    }
+
+    public async Task ReplaceSignalsAsync(string runId, IReadOnlyList<RunSignal> signals, CancellationToken ct = default)
+    {
+        var lines = new StringBuilder();
+        foreach (var s in signals) lines.Append(Json.Serialize(s)).Append('\n');
+        await storage.Container(StorageClients.Runs).GetBlobClient($"{runId}/signals.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, ct);
     }
 
     public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken ct = default)

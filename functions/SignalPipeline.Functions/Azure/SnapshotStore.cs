@@ -48,6 +48,20 @@ public sealed class SnapshotStore(StorageClients storage)
         await RememberAsync(manifest, StorageClients.Snapshots, $"{prefix}/manifest.json", ct);
     }
 
+    /// <summary>Rewrites a snapshot's data (erasure) and then its manifest; the snapshot keeps its id and hash.</summary>
+    public async Task ReplaceDataAsync(SnapshotManifest manifest, SnapshotSpool spool, CancellationToken ct = default)
+    {
+        var container = storage.Container(StorageClients.Snapshots);
+        var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
+        await using (var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
+        {
+            await spool.WriteParquetAsync(temp, ct);
+            temp.Position = 0;
+            await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
+        }
+        await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
+    }
+
     public async Task SaveRejectedAsync(SnapshotManifest manifest, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
     {
         var container = storage.Container(StorageClients.Quarantine);

@@ -15,6 +15,9 @@ public static class CliApp
           serve [--urls http://127.0.0.1:7071]              run the HTTP program (custom handler, review UI)
           demo [--date yyyy-MM-dd] [--urls URL] [--no-serve] sample extracts → ingest → nightly → review UI
           sample-brp --rows N --out FILE                    a large BRP file for measurements
+          retention                                         apply the retention terms (protocol art. 12) now
+          subject find --bsn BSN --reason TEXT [--out FILE.html]   what the pipeline holds about a person (art. 14)
+          subject erase --bsn BSN --reason TEXT             erase a person from signals, snapshots and envelopes
         common: --territory 1771,... --register FILE
         """;
 
@@ -48,6 +51,8 @@ public static class CliApp
                 "signals" when cli.Positional.ElementAtOrDefault(1) == "export" => await Verbs.ExportAsync(services, cli, output),
                 "serve" => await Verbs.ServeAsync(services, cli, output),
                 "demo" => await Verbs.DemoAsync(services, cli, output),
+                "retention" => await Verbs.RetentionAsync(services, output),
+                "subject" => await Verbs.SubjectAsync(services, cli, output),
                 _ => Fail(error, $"unknown verb '{string.Join(' ', cli.Positional)}'\n{Usage}"),
             };
         }

@@ -80,6 +80,36 @@ public static class Verbs
         return 0;
     }
 
+    public static async Task<int> RetentionAsync(AppServices s, TextWriter output)
+    {
+        output.WriteLine($"retention: {await s.Retention.RunAsync()}");
+        return 0;
+    }
+
+    public static async Task<int> SubjectAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var bsn = cli.Get("bsn") ?? throw new CliException("--bsn is required");
+        var reason = cli.Get("reason") ?? throw new CliException("--reason is required (it goes into the audit log)");
+        switch (cli.Positional.ElementAtOrDefault(1))
+        {
+            case "find":
+                var report = await s.Subjects.FindAsync(bsn, reason, Environment.UserName);
+                output.WriteLine($"signals: {report.Signals.Count} ({string.Join(", ", report.Signals.Select(c => c.SignalId))}); snapshot rows: {report.Rows.Count}; audit entries: {report.Audit.Count}");
+                if (cli.Get("out") is { } path)
+                {
+                    await File.WriteAllTextAsync(path, Pipeline.SubjectRequestService.ToHtml(report, s.Clock.GetUtcNow()));
+                    output.WriteLine($"report written to {path}");
+                }
+                return 0;
+            case "erase":
+                var erased = await s.Subjects.EraseAsync(bsn, reason, Environment.UserName);
+                output.WriteLine($"erased: {erased.SignalsChanged} signals changed, {erased.SignalsDeleted} deleted, {erased.SnapshotRows} snapshot rows removed, {erased.RunSignalSets} run signal sets changed");
+                return 0;
+            default:
+                throw new CliException("subject needs find or erase");
+        }
+    }
+
     public static int SampleBrp(CliArgs cli, TextWriter output)
     {
         var rows = int.TryParse(cli.Get("rows"), out var n) && n > 0 ? n : throw new CliException("--rows must be a positive number");

@@ -1,11 +1,15 @@
+using SignalPipeline.Functions.Pipeline;
+
 namespace SignalPipeline.Functions.Functions;
 
-/// <summary>timerTrigger, daily. The retention rules of protocol art. 12 are not implemented yet (issue 9);
-/// the function exists so the schedule and its permissions are deployed, and says plainly that it did nothing.</summary>
-public sealed class RetentionFunction
+/// <summary>timerTrigger, daily: the retention terms of protocol art. 12 (see <see cref="RetentionService"/>).</summary>
+public sealed class RetentionFunction(RetentionService retention)
 {
     public const string Name = "Retention";
 
-    public Task<(int Status, InvocationResponse Response)> InvokeAsync(InvocationRequest request, CancellationToken ct) =>
-        Task.FromResult((200, InvocationResponse.Ok(["Retention: no retention rules are implemented yet; nothing was deleted."], new { deleted = 0 })));
+    public async Task<(int Status, InvocationResponse Response)> InvokeAsync(InvocationRequest request, CancellationToken ct)
+    {
+        var report = await retention.RunAsync(ct);
+        return (200, InvocationResponse.Ok([$"Retention: {report}"], report));
+    }
 }

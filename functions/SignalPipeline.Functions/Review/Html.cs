@@ -26,6 +26,7 @@ public static class Html
         </style></head><body>
         {{(user?.IsDev == true ? "<div class=\"dev\">ONTWIKKELMODUS — aangemeld via de lokale ontwikkel-aanmelding, niet via de identiteitsprovider</div>" : "")}}
         <header><strong>SignalPipeline</strong>{{(user is null || user.IsAny(Principal.SignalRoles) ? "<a href=\"/review\">Signalenregister</a>" : "")}}
+        {{(user?.IsAny(Principal.Coordinator) == true ? "<a href=\"/review/betrokkene\">Verzoek betrokkene</a>" : "")}}
         {{(user?.IsAny(Principal.OversightRoles) == true ? "<a href=\"/review/runs\">Nachtruns</a><a href=\"/review/models\">Modellen</a>" : "")}}
         <span style="margin-left:auto">{{(user is null ? "niet aangemeld" : $"{E(user.Name)} ({E(string.Join(", ", user.Roles))})")}}</span></header>
         <main>{{body}}</main></body></html>

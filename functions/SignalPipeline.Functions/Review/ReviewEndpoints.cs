@@ -17,14 +17,14 @@ public static class ReviewEndpoints
     {
         var dev = services.Settings.DevSignIn;
 
-        app.MapGet("/review", async (HttpRequest req, string? model, string? theme, string? status, string? state, string? from, string? to, int? page, CancellationToken ct) =>
+        app.MapGet("/review", async (HttpRequest req, string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct) =>
         {
             if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
             var user = Principal.From(req, dev)!;
             var all = await services.Register.ListAsync(ct);
             var intakeErrors = await services.Intake.ErrorsAsync(ct);
             // Dates compare as yyyy-MM-dd text; a malformed bound simply matches nothing beyond it.
-            var filtered = all.Where(c => (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || c.Status == status)
+            var filtered = all.Where(c => (c.IsActive || inactive == "1") && (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || c.Status == status)
                     && (string.IsNullOrEmpty(theme) || c.Theme == theme) && (string.IsNullOrEmpty(state) || c.NightlyState == state)
                     && (string.IsNullOrEmpty(from) || string.CompareOrdinal(c.ReferenceDate, from) >= 0)
                     && (string.IsNullOrEmpty(to) || string.CompareOrdinal(c.ReferenceDate, to) <= 0))
@@ -51,6 +51,7 @@ public static class ReviewEndpoints
                   <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s, Nl(s))))}</select></label>
                   <label>Peildatum van <input type="date" name="from" value="{E(from)}"></label>
                   <label>tot en met <input type="date" name="to" value="{E(to)}"></label>
+                  <label><input type="checkbox" name="inactive" value="1"{(inactive == "1" ? " checked" : "")}> ook niet-actieve</label>
                   <button type="submit">Filteren</button>
                 </form>
                 <p class="muted">{filtered.Count} signalen{(filtered.Count > PageSize ? $", pagina {p} van {(filtered.Count + PageSize - 1) / PageSize}" : "")}. Alleen pseudoniemen; een identiteit tonen vraagt een reden en wordt gelogd.</p>
@@ -83,7 +84,8 @@ public static class ReviewEndpoints
                 {string.Concat(c.Lineage.Snapshots.Select(s => $"<tr><td>{E(s.Source)}</td><td>{E(s.SnapshotId)}</td><td>{E(s.FileName)}</td><td><code>{E(s.Sha256)}</code></td><td>{s.Rows}</td></tr>"))}
                 </table>
                 <p><a href="/review/lineage/{E(c.SignalId)}">Volledige herkomst</a> · Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
-                {(user.IsAny(Principal.Coordinator) ? ActionEndpoints.Forms(http, c) : "<p class=\"muted\">Beslissen en identiteit tonen kan alleen de informatiecoördinator.</p>")}
+                {(user.IsAny(Principal.Coordinator) ? ActionEndpoints.Forms(http, c) + SubjectEndpoints.InformationDutyForm(http, c) : "<p class=\"muted\">Beslissen en identiteit tonen kan alleen de informatiecoördinator.</p>")}
+                {(c.IsActive ? "" : $"<p class=\"box\" id=\"non-active\">Niet-actief sinds {c.NonActiveSince:yyyy-MM-dd}; wordt na de bewaartermijn verwijderd (protocol art. 12).</p>")}
                 <h2>Geschiedenis</h2>
                 <table id="history"><tr><th>Wanneer</th><th>Gebeurtenis</th><th>Door</th><th>Toelichting</th></tr>
                 {string.Concat(history.Select(h => $"<tr><td>{h.At:yyyy-MM-dd HH:mm}</td><td>{E(h.Event)}</td><td>{E(h.Actor)}</td><td>{E(h.Detail)}</td></tr>"))}
@@ -94,6 +96,7 @@ public static class ReviewEndpoints
 
         ActionEndpoints.Map(app, services);
         ReviewerEndpoints.Map(app, services);
+        SubjectEndpoints.Map(app, services);
 
         app.MapGet("/review/dev-login", (HttpRequest req, HttpResponse res, string? role, string? name) =>
         {

@@ -98,7 +98,7 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
 
         var retention = await http.PostAsJsonAsync("/Retention", Invocation("timer", timer), HostFormat);
         Assert.Equal(HttpStatusCode.OK, retention.StatusCode);
-        Assert.Contains("nothing was deleted", Logs(await Response(retention)));
+        Assert.Contains("0 signals deleted", Logs(await Response(retention)));
 
         // HTTP requests are forwarded as they are, with App Service authentication's principal header.
         var noPrincipal = await http.GetAsync("/review");

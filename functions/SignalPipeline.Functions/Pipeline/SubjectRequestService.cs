@@ -1,0 +1,141 @@
+using System.Text;
+using Azure.Storage.Blobs.Models;
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Analysis.Snapshots;
+using SignalPipeline.Functions.Azure;
+
+namespace SignalPipeline.Functions.Pipeline;
+
+public sealed record SnapshotRowRef(string SnapshotId, string Source, string Date, string FileName, string? Line, string Column);
+
+/// <summary>What the pipeline holds about one person: the signals they are a subject of or whose verblijfsobject they
+/// are registered at, the snapshot rows that carry their BSN, and the audit trail of those signals.</summary>
+public sealed record SubjectReport(IReadOnlyList<Candidate> Signals, IReadOnlyList<SnapshotRowRef> Rows, IReadOnlyList<AuditEntry> Audit);
+
+public sealed record ErasureReport(int SignalsChanged, int SignalsDeleted, int SnapshotRows, int RunSignalSets);
+
+/// <summary>Data-subject requests (protocol art. 14). The BSN is checked and pseudonymised at the door and never stored;
+/// every request is audited with its reason.</summary>
+public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, SignalRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock)
+{
+    static readonly (string Source, string Column)[] PersonColumns = [("brp", "bsn"), ("permits", "aanvrager_bsn"), ("enforcement", "betrokkene_bsn")];
+
+    async Task<string> PseudonymAsync(string bsn, CancellationToken ct)
+    {
+        if (!Identifiers.TryBsn(bsn, out var normalised, out var reason)) throw new ArgumentException($"not a valid BSN: {reason}");
+        var k = await keys.GetAsync(ct);
+        using var p = new Pseudonymiser(k.PseudonymKey, k.PseudonymKeyVersion);
+        return p.Pseudonymise(IdKind.Bsn, normalised);
+    }
+
+    static void RequireReason(string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 10) throw new ArgumentException("a data-subject request needs a written reason of at least 10 characters (it goes into the audit log)");
+    }
+
+    public async Task<SubjectReport> FindAsync(string bsn, string reason, string actor, CancellationToken ct = default)
+    {
+        RequireReason(reason);
+        var person = await PseudonymAsync(bsn, ct);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "subject-request", null, reason.Trim(), "inzage (art. 14)"), ct);
+
+        var rows = new List<SnapshotRowRef>();
+        var vbos = new HashSet<string>(StringComparer.Ordinal);
+        var addresses = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var m in await AllManifestsAsync(ct))
+        {
+            var column = PersonColumns.FirstOrDefault(p => p.Source == m.Source).Column;
+            if (column is null) continue;
+            var t = await snapshots.LoadAsync(m, [column, "_line", "verblijfsobject_id", "adres"], ct: ct);
+            var values = t.Column(column);
+            for (var i = 0; i < t.RowCount; i++)
+            {
+                if (values[i] != person) continue;
+                rows.Add(new SnapshotRowRef(m.SnapshotId, m.Source, m.Date, m.FileName, t.Column("_line")[i], column));
+                if (m.Source == "brp")
+                {
+                    if (t.Column("verblijfsobject_id")[i] is { } v) vbos.Add(v);
+                    if (t.Column("adres")[i] is { } a) addresses.Add(a);
+                }
+            }
+        }
+        // Registrations by address only: find the verblijfsobject through the newest BAG snapshot.
+        if (addresses.Count > 0 && await snapshots.LatestAsync("bag", DateOnly.MaxValue, ct) is { } bagManifest)
+        {
+            var bag = await snapshots.LoadAsync(bagManifest, ["verblijfsobject_id", "adres"], ct: ct);
+            for (var i = 0; i < bag.RowCount; i++)
+                if (bag.Column("adres")[i] is { } a && addresses.Contains(a) && bag.Column("verblijfsobject_id")[i] is { } v) vbos.Add(v);
+        }
+        var signals = (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person) || c.Object is { } o && vbos.Contains(o))
+            .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
+        var ids = signals.Select(s => s.SignalId).ToHashSet();
+        var trail = new List<AuditEntry>();
+        await foreach (var b in storage.Container(StorageClients.Audit).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
+            if (DateOnly.TryParseExact(b.Name.Replace(".jsonl", ""), "yyyy-MM-dd", out var day))
+                trail.AddRange((await audit.ReadDayAsync(day, ct)).Where(e => e.SignalId is { } s && ids.Contains(s)));
+        return new SubjectReport(signals, rows, trail.OrderBy(e => e.At).ToList());
+    }
+
+    /// <summary>Erasure: the person's pseudonym leaves every signal and run signal set; their snapshot rows (and with
+    /// them their identity envelopes) are removed. Object-based signals keep their counts, which identify nobody.</summary>
+    public async Task<ErasureReport> EraseAsync(string bsn, string reason, string actor, CancellationToken ct = default)
+    {
+        RequireReason(reason);
+        var person = await PseudonymAsync(bsn, ct);
+        int changed = 0, deleted = 0, rowsRemoved = 0, runSets = 0;
+        foreach (var c in (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person)))
+        {
+            if (await register.RemoveSubjectAsync(c.SignalId, person, actor, ct)) changed++; else deleted++;
+        }
+        foreach (var m in await AllManifestsAsync(ct))
+        {
+            var column = PersonColumns.FirstOrDefault(p => p.Source == m.Source).Column;
+            if (column is null) continue;
+            var t = await snapshots.LoadAsync(m, withEnvelope: true, ct: ct);
+            var keep = Enumerable.Range(0, t.RowCount).Where(i => t.Column(column)[i] != person).ToList();
+            if (keep.Count == t.RowCount) continue;
+            await using var spool = new SnapshotSpool(t.ColumnNames);
+            foreach (var i in keep) await spool.AddAsync(t.Row(i), t.Envelope(i), ct);
+            rowsRemoved += t.RowCount - keep.Count;
+            await snapshots.ReplaceDataAsync(m with { RowsErased = m.RowsErased + (t.RowCount - keep.Count), ErasedAt = clock.GetUtcNow() }, spool, ct);
+        }
+        foreach (var runId in await runs.ListIdsAsync(ct))
+        {
+            var set = await runs.GetSignalsAsync(runId, ct);
+            if (!set.Any(s => s.Signal.Subjects.Contains(person))) continue;
+            await runs.ReplaceSignalsAsync(runId, set.Select(s => s.Signal.Subjects.Contains(person)
+                ? s with { Signal = s.Signal with { Subjects = s.Signal.Subjects.Where(x => x != person).ToList() } } : s).ToList(), ct);
+            runSets++;
+        }
+        var report = new ErasureReport(changed, deleted, rowsRemoved, runSets);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "erasure", null, reason.Trim(),
+            $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast"), ct);
+        return report;
+    }
+
+    async Task<List<SnapshotManifest>> AllManifestsAsync(CancellationToken ct)
+    {
+        var list = new List<SnapshotManifest>();
+        await foreach (var b in storage.Container(StorageClients.Snapshots).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
+            if (b.Name.EndsWith("/manifest.json") && await snapshots.GetManifestAsync(b.Name.Split('/')[2], ct) is { } m) list.Add(m);
+        return list;
+    }
+
+    /// <summary>The report as a self-contained HTML page for the data subject's file (Dutch).</summary>
+    public static string ToHtml(SubjectReport r, DateTimeOffset at)
+    {
+        static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
+        var sb = new StringBuilder();
+        sb.Append($"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzageverzoek</title></head><body>");
+        sb.Append($"<h1>Inzageverzoek (art. 14 privacyprotocol)</h1><p>Opgesteld {at:yyyy-MM-dd HH:mm} UTC. Het BSN is niet opgeslagen; gezocht is op het pseudoniem.</p>");
+        sb.Append($"<h2>Signalen ({r.Signals.Count})</h2><table border=\"1\" id=\"subject-signals\"><tr><th>Signaal</th><th>Model</th><th>Status</th><th>Waarom</th><th>Peildatum</th></tr>");
+        foreach (var s in r.Signals) sb.Append($"<tr><td>{E(s.SignalId)}</td><td>{E(s.Model)}</td><td>{E(s.Status)}</td><td>{E(Explanation.For(s.Model, s.Evidence))}</td><td>{E(s.ReferenceDate)}</td></tr>");
+        sb.Append($"</table><h2>Gegevens in snapshots ({r.Rows.Count})</h2><table border=\"1\" id=\"subject-rows\"><tr><th>Bron</th><th>Bestand</th><th>Peildatum</th><th>Regel</th><th>Kolom</th></tr>");
+        foreach (var row in r.Rows) sb.Append($"<tr><td>{E(row.Source)}</td><td>{E(row.FileName)}</td><td>{E(row.Date)}</td><td>{E(row.Line)}</td><td>{E(row.Column)}</td></tr>");
+        sb.Append($"</table><h2>Auditspoor ({r.Audit.Count})</h2><table border=\"1\" id=\"subject-audit\"><tr><th>Wanneer</th><th>Wie</th><th>Actie</th><th>Signaal</th><th>Reden</th></tr>");
+        foreach (var a in r.Audit) sb.Append($"<tr><td>{a.At:yyyy-MM-dd HH:mm}</td><td>{E(a.Actor)}</td><td>{E(a.Action)}</td><td>{E(a.SignalId)}</td><td>{E(a.Reason)}</td></tr>");
+        return sb.Append("</table></body></html>").ToString();
+    }
+}

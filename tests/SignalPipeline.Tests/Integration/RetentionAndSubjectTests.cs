@@ -1,0 +1,161 @@
+using Microsoft.Extensions.Configuration;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Snapshots;
+using SignalPipeline.Functions;
+using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Cli;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Integration;
+
+/// <summary>Set-up shared by scenarios on Azurite that need a controllable clock.</summary>
+public abstract class StorageScenario(AzuriteFixture azurite) : IDisposable
+{
+    protected readonly TempDir dir = new();
+
+    protected sealed class TestClock(DateTimeOffset start) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = start;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    protected AppServices Services(TimeProvider clock)
+    {
+        var settings = PipelineSettings.From(new ConfigurationBuilder().AddInMemoryCollection(azurite.Settings(dir.Path)).Build());
+        var storage = new StorageClients(azurite.ConnectionString, null);
+        storage.EnsureCreatedAsync().GetAwaiter().GetResult();
+        return new AppServices { Settings = settings, Storage = storage, Keys = new DevKeyFileProvider(Path.Combine(dir.Path, "keys.json"), TextWriter.Null), Clock = clock };
+    }
+
+    protected static async Task IngestAndRun(AppServices s, IEnumerable<string> files, DateOnly date)
+    {
+        foreach (var f in files)
+        {
+            var source = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(f)))!;
+            var outcome = await s.Ingest.IngestBlobAsync(await s.Ingest.DeliverAsync(f, source, date.ToString("yyyy-MM-dd")));
+            Assert.Equal("accepted", outcome.Outcome);
+        }
+        await s.Nightly.RunAsync(date, "test");
+        await s.Intake.DrainAsync(TextWriter.Null);
+    }
+
+    public void Dispose() => dir.Dispose();
+}
+
+/// <summary>Issue 9: retention terms with a controllable clock (protocol art. 12).</summary>
+public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azurite), IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task Dismissed_and_registered_candidates_follow_their_terms_and_nothing_goes_early()
+    {
+        var t0 = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
+        var clock = new TestClock(t0);
+        var s = Services(clock);
+        await IngestAndRun(s, SampleExtracts.Write(Path.Combine(dir.Path, "x"), DateOnly.FromDateTime(t0.UtcDateTime), new SampleOptions()), DateOnly.FromDateTime(t0.UtcDateTime));
+        var ovb = (await s.Register.ListAsync()).Where(c => c.Model == "OVB").Select(c => c.SignalId).Order().ToList();
+        var (dismissed, registered) = (ovb[0], ovb[1]);
+        Assert.Equal(Functions.Azure.SignalRegister.Decision.Done, await s.Register.DecideAsync(dismissed, Functions.Azure.SignalRegister.Afgewezen, "Geen aanwijzingen na navraag", "coord"));
+        Assert.Equal(Functions.Azure.SignalRegister.Decision.Done, await s.Register.DecideAsync(registered, Functions.Azure.SignalRegister.Geregistreerd, "Naar casusoverleg fase 1", "coord"));
+        var total = (await s.Register.ListAsync()).Count;
+
+        async Task<Dictionary<string, Candidate>> At(int days)
+        {
+            clock.Now = t0.AddDays(days);
+            await s.Retention.RunAsync();
+            return (await s.Register.ListAsync()).ToDictionary(c => c.SignalId);
+        }
+
+        var day60 = await At(60);
+        Assert.Equal(total, day60.Count);
+        Assert.False(day60[dismissed].IsActive);
+        Assert.True(day60[registered].IsActive);
+
+        var day92 = await At(61 + 31);
+        Assert.False(day92.ContainsKey(registered));           // two months after its last processing, within the month
+        Assert.True(day92.ContainsKey(dismissed));
+
+        var day364 = await At(364);
+        Assert.True(day364.ContainsKey(dismissed));            // still there on day 364 ...
+        Assert.False(day364[dismissed].IsActive);              // ... in the non-active environment
+
+        var day396 = await At(365 + 31);
+        Assert.False(day396.ContainsKey(dismissed));           // gone within a month after the year
+        Assert.Equal(total - 2, day396.Count);                 // undecided, active candidates stay
+        Assert.Empty(await s.Register.HistoryAsync(dismissed));
+
+        var audit = new List<AuditEntry>();
+        foreach (var d in new[] { 92, 396 }) audit.AddRange(await s.Audit.ReadDayAsync(DateOnly.FromDateTime(t0.AddDays(d).UtcDateTime)));
+        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == registered && a.Detail!.Contains("geregistreerd"));
+        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == dismissed && a.Detail!.Contains("niet-actief"));
+        // Snapshots that retained signals need are kept.
+        Assert.NotNull(await s.Snapshots.LatestAsync("brp", DateOnly.MaxValue));
+    }
+
+}
+
+/// <summary>Issue 9: data-subject requests (protocol art. 14): find, report, erase.</summary>
+public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenario(azurite), IClassFixture<AzuriteFixture>
+{
+    [Fact]
+    public async Task A_subject_request_finds_exactly_their_signals_and_erasure_removes_them_everywhere()
+    {
+        var clock = new TestClock(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
+        var s = Services(clock);
+        var date = "2026-06-01";
+        var root = Path.Combine(dir.Path, "subject");
+        var person = SampleExtracts.Bsn(new Random(4242), []);
+        var other = SampleExtracts.Bsn(new Random(4343), []);
+        string V(int i) => $"1771010000{i:D6}";
+        var files = new[]
+        {
+            SampleExtracts.WriteCsv(root, "bag", date, ';', ["verblijfsobject_id", "postcode", "huisnummer", "gebruiksdoelen", "oppervlakte", "status"],
+                Enumerable.Range(1, 3).Select(i => new[] { V(i), "5661AB", i.ToString(), "woonfunctie", "90", "Verblijfsobject in gebruik" })),
+            SampleExtracts.WriteCsv(root, "brp", date, ';', ["bsn", "geslachtsnaam", "verblijfsobject_id", "functie_adres"],
+                [[person, "Verzoeker", V(1), "W"], [other, "Ander", V(2), "W"]]),
+            SampleExtracts.WriteCsv(root, "permits", date, ';', ["zaak_id", "zaaktype", "status", "datum_aanvraag", "aanvrager_bsn", "verblijfsobject_id"],
+                [["Z-1", "exploitatievergunning_horeca", "aangevraagd", "2026-05-01", person, V(2)], ["Z-2", "alcoholwetvergunning", "aangevraagd", "2026-05-02", person, V(3)], ["Z-3", "omgevingsvergunning", "aangevraagd", "2026-05-03", other, V(3)]]),
+            SampleExtracts.WriteCsv(root, "enforcement", date, ';', ["zaak_id", "handhavingstype", "status", "datum_start", "betrokkene_bsn", "verblijfsobject_id"],
+                [["H-1", "last_onder_dwangsom", "open", "2025-01-01", person, V(1)]]),
+        };
+        await IngestAndRun(s, files, DateOnly.Parse(date));
+        var bib = (await s.Register.ListAsync()).Where(c => c.Model == "BIB").ToList();
+        Assert.Equal(2, bib.Count);
+        await s.Audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), "coord", "coordinator", "view", bib[0].SignalId, null, null));
+
+        Assert.Throws<ArgumentException>(() => s.Subjects.FindAsync(person, "kort", "coord").GetAwaiter().GetResult());
+        var report = await s.Subjects.FindAsync(person, "Inzageverzoek 2026-031 van betrokkene", "coord");
+        Assert.Equal(bib.Select(b => b.SignalId).Order(), report.Signals.Select(c => c.SignalId).Order());
+        Assert.Equal(["brp", "enforcement", "permits", "permits"], report.Rows.Select(r => r.Source).Order());
+        Assert.Contains(report.Audit, a => a.Action == "view" && a.SignalId == bib[0].SignalId);
+        var html = Functions.Pipeline.SubjectRequestService.ToHtml(report, clock.GetUtcNow());
+        Assert.Contains("Inzageverzoek", html);
+        Assert.DoesNotContain(person, html);
+
+        var erased = await s.Subjects.EraseAsync(person, "Wissingsverzoek 2026-032 toegewezen", "coord");
+        Assert.Equal(4, erased.SnapshotRows);
+        var after = await s.Subjects.FindAsync(person, "Controle na wissing 2026-032", "coord");
+        Assert.Empty(after.Signals);
+        Assert.Empty(after.Rows);
+
+        // The person's pseudonym is nowhere in storage, and no envelope opens to their BSN.
+        var keys = await s.Keys.GetAsync();
+        using var pseudonymiser = new Pseudonymiser(keys.PseudonymKey, keys.PseudonymKeyVersion);
+        var pseudonym = pseudonymiser.Pseudonymise(IdKind.Bsn, person);
+        foreach (var (where, text) in await StorageScan.AllTextAsync(s.Storage))
+            Assert.False(text.Contains(pseudonym) || text.Contains(person), $"person still in {where}");
+        var envelope = new IdentityEnvelope(keys.EnvelopeKey, keys.EnvelopeKeyVersion);
+        foreach (var source in new[] { "brp", "permits", "enforcement" })
+        {
+            var m = (await s.Snapshots.LatestAsync(source, DateOnly.MaxValue))!;
+            Assert.True(m.RowsErased > 0);
+            var t = await s.Snapshots.LoadAsync(m, withEnvelope: true);
+            var key = source == "brp" ? "bsn" : "zaak_id";
+            for (var i = 0; i < t.RowCount; i++)
+                Assert.DoesNotContain(person, envelope.Open($"{source}|{t.Column(key)[i]}", t.Envelope(i)!).Values);
+        }
+        var today = await s.Audit.ReadDayAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
+        Assert.Single(today, a => a.Action == "erasure" && a.Reason == "Wissingsverzoek 2026-032 toegewezen");
+        Assert.Equal(2, today.Count(a => a.Action == "subject-request")); // the refused one (no real reason) left none
+    }
+
+}
