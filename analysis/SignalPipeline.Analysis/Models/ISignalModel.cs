@@ -8,6 +8,9 @@ namespace SignalPipeline.Analysis.Models;
 /// parameters the gate checked.</summary>
 public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, string Municipality, IReadOnlyDictionary<string, decimal> Parameters)
 {
+    /// <summary>What a model reports about its own run (e.g. ANO's model hash and score distribution), kept in the run record.</summary>
+    public Dictionary<string, string> Facts { get; } = new(StringComparer.Ordinal);
+
     public decimal P(string name) => Parameters[name];
 
     /// <summary>Windows count back from the reference date, both ends inclusive; partial or future dates are outside.</summary>
@@ -39,7 +42,7 @@ public interface ISignalModel
 
 public static class ModelCatalogue
 {
-    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel()];
+    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel(), new Ano.AnoModel()];
 
     public static ISignalModel? Find(string id) => V1.FirstOrDefault(m => m.Id == id);
 

@@ -65,8 +65,16 @@ public static class NightlyRunner
             }
 
             var shadow = decision.Outcome == GateOutcome.Shadow;
-            var raised = model.Run(new ModelContext(world, input.ReferenceDate, municipality, parameters))
-                .OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList();
+            var context = new ModelContext(world, input.ReferenceDate, municipality, parameters);
+            List<Signal> raised;
+            try { raised = model.Run(context).OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList(); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One model failing must not stop the others; like a refusal, its open signals are carried.
+                signals.AddRange(previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = SignalStates.Carried }));
+                modelRuns.Add(new ModelRun(model.Id, model.Version, "failed", $"{e.GetType().Name}: {e.Message}", a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
+                continue;
+            }
             var raisedIds = raised.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
             int n = 0, c = 0, r = 0;
             foreach (var s in raised)
@@ -80,9 +88,11 @@ public static class NightlyRunner
                 r++;
                 signals.Add(new RunSignal(p.Signal, SignalStates.Resolved, shadow));
             }
-            modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r));
+            modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r)
+                { Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null });
         }
 
+        var residents = input.Snapshots.TryGetValue("brp", out var brp) ? brp.Manifest.ResidentsPerPc4 ?? new Dictionary<string, int>() : new Dictionary<string, int>();
         var record = new RunRecord
         {
             RunId = input.RunId,
@@ -99,9 +109,8 @@ public static class NightlyRunner
                 .Select(s => new SnapshotUse(s.Manifest.Source, s.Manifest.SnapshotId, s.Manifest.Date, s.Manifest.FileName, s.Manifest.Sha256, s.Manifest.RowsAccepted - s.Manifest.RowsDuplicate)).ToList(),
             Models = modelRuns,
             Unlinked = world.Unlinked,
-            AreaReport = Runs.AreaReport.Build(signals, world,
-                input.Snapshots.TryGetValue("brp", out var brp) ? brp.Manifest.ResidentsPerPc4 ?? new Dictionary<string, int>() : new Dictionary<string, int>(),
-                input.AreaReport ?? new AreaReportOptions()),
+            AreaReport = Runs.AreaReport.Build(signals.Where(s => !s.Shadow), world, residents, input.AreaReport ?? new AreaReportOptions()),
+            ShadowAreaReport = Runs.AreaReport.Build(signals.Where(s => s.Shadow).Select(s => s with { Shadow = false }), world, residents, input.AreaReport ?? new AreaReportOptions()),
         };
         return new RunOutcome(record, signals);
     }

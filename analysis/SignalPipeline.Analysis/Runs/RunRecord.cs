@@ -19,6 +19,8 @@ public sealed record RunRecord
     public string Status { get; init; } = "completed";
     /// <summary>Open signals per PC4 against residents per PC4 (from the BRP snapshot's aggregates).</summary>
     public IReadOnlyList<AreaRow> AreaReport { get; init; } = [];
+    /// <summary>The same for the would-be signals of shadow (experimental) models.</summary>
+    public IReadOnlyList<AreaRow> ShadowAreaReport { get; init; } = [];
 }
 
 public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);
@@ -34,4 +36,8 @@ public sealed record ModelRun(
     IReadOnlyDictionary<string, decimal> Parameters,
     int New,
     int Continuing,
-    int Resolved);
+    int Resolved)
+{
+    /// <summary>Facts the model reported about this run (ANO: model_sha256, score distribution, threshold).</summary>
+    public IReadOnlyDictionary<string, string>? Facts { get; init; }
+}

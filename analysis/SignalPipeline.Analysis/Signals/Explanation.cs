@@ -23,6 +23,8 @@ public static class Explanation
                      (evidence.TryGetValue("count_sluiting_13b_opiumwet", out var n13b) ? $" Waarvan {n13b} sluiting(en) op grond van art. 13b Opiumwet." : ""),
             "BIB" => $"Aanvraag {E("permit_zaaktype").Replace('_', ' ')} terwijl de aanvrager of het pand in de afgelopen drie jaar een zware handhavingsmaatregel had " +
                      $"(gevonden via {E("match")}): {E("matched_enforcement").Replace('_', ' ')}.",
+            "ANO" => $"Afwijkend patroon: anomaliescore {E("score")}, hoger dan {E("percentile").Replace('.', ',')}% van de objecten. Meest bepalend: " +
+                     string.Join(", ", new[] { "feature_1", "feature_2", "feature_3" }.Where(evidence.ContainsKey).Select(k => evidence[k].Replace('_', ' '))) + ".",
             _ => string.Join(", ", evidence.Select(p => $"{p.Key}: {p.Value}")),
         };
     }

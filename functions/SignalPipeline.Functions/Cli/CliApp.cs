@@ -15,6 +15,7 @@ public static class CliApp
           serve [--urls http://127.0.0.1:7071]              run the HTTP program (custom handler, review UI)
           demo [--date yyyy-MM-dd] [--urls URL] [--no-serve] sample extracts → ingest → nightly → review UI
           sample-brp --rows N --out FILE                    a large BRP file for measurements
+          bench-ano [--vbos N]                              time ANO training and scoring on a synthetic matrix
           retention                                         apply the retention terms (protocol art. 12) now
           subject find --bsn BSN --reason TEXT [--out FILE.html]   what the pipeline holds about a person (art. 14)
           subject erase --bsn BSN --reason TEXT             erase a person from signals, snapshots and envelopes
@@ -43,6 +44,7 @@ public static class CliApp
         try
         {
             if (verb == "sample-brp") return Verbs.SampleBrp(cli, output); // a file generator: no storage needed
+            if (verb == "bench-ano") return Verbs.BenchAno(cli, output);
             using var services = await AppServices.CreateAsync(pipelineSettings, error);
             return verb switch
             {

@@ -47,8 +47,8 @@ public static class Verbs
                 : $"  source {source}: snapshot {snap.SnapshotId} ({snap.FileName}, {snap.Rows} rows), unlinked {run.Unlinked.GetValueOrDefault(source)}");
         }
         foreach (var m in run.Models)
-            output.WriteLine(m.Outcome == "refused"
-                ? $"  model {m.Model} {m.Version}: refused — {m.Reason}"
+            output.WriteLine(m.Outcome is "refused" or "failed"
+                ? $"  model {m.Model} {m.Version}: {m.Outcome} — {m.Reason}"
                 : $"  model {m.Model} {m.Version}: {m.Outcome}; new {m.New}, continuing {m.Continuing}, resolved {m.Resolved}");
     }
 
@@ -108,6 +108,25 @@ public static class Verbs
             default:
                 throw new CliException("subject needs find or erase");
         }
+    }
+
+    /// <summary>Times ANO's RandomizedPca training and scoring on N synthetic VBOs (7 features, 3-factor structure).</summary>
+    public static int BenchAno(CliArgs cli, TextWriter output)
+    {
+        var n = int.TryParse(cli.Get("vbos"), out var v) && v > 10 ? v : 500_000;
+        var rnd = new Random(5);
+        double G() => Math.Sqrt(-2 * Math.Log(1 - rnd.NextDouble())) * Math.Cos(2 * Math.PI * rnd.NextDouble());
+        var rows = new float[n][];
+        for (var i = 0; i < n; i++)
+        {
+            double h = G(), a = G(), u = G();
+            rows[i] = [(float)(2.5 + h + 0.2 * G()), (float)(0.3 + 0.2 * a + 0.05 * G()), (float)(35 - 10 * h + 5 * u + 2 * G()), (float)(0.2 + 0.05 * a),
+                (float)(0.5 + 0.4 * a - 0.1 * u), (float)(0.4 + 0.3 * u), (float)(0.9 + 0.05 * h)];
+        }
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var result = Analysis.Models.Ano.PcaAnomalyScorer.Score(rows, 3, 20, 42);
+        output.WriteLine($"ANO: {n:N0} VBOs trained and scored in {sw.Elapsed.TotalSeconds:F2} s ({n / sw.Elapsed.TotalSeconds:N0} VBOs/s); max score {result.Scores.Max():F2}; peak working set {Environment.WorkingSet / 1_000_000} MB");
+        return 0;
     }
 
     public static int SampleBrp(CliArgs cli, TextWriter output)

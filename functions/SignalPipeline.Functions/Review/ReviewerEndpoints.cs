@@ -53,12 +53,13 @@ public static class ReviewerEndpoints
                     """);
             }
             var models = string.Concat(r.Models.Select(m => $"""
-                <tr><td>{E(m.Model)} {E(m.Version)}</td><td>{E(m.Outcome switch { "ran" => "gedraaid", "shadow" => "schaduw", _ => "geweigerd" })}</td><td>{E(m.Reason)}</td>
+                <tr><td>{E(m.Model)} {E(m.Version)}</td><td>{E(m.Outcome switch { "ran" => "gedraaid", "shadow" => "schaduw", "failed" => "mislukt", _ => "geweigerd" })}</td><td>{E(m.Reason)}</td>
                 <td>{E(m.DpiaReference)}</td><td>{E(string.Join(", ", m.Parameters.Select(p => $"{p.Key}={p.Value}")))}</td><td>{m.New} / {m.Continuing} / {m.Resolved}</td></tr>
                 """));
             var areas = string.Concat(r.AreaReport.Select(a => $"""
                 <tr{(a.Flagged ? " class=\"flag\"" : "")}><td>{E(a.Pc4)}</td><td>{a.Residents}</td><td>{a.Signals}</td><td>{a.SignalsPer1000:0.0}</td><td>{(a.Flagged ? "ja" : "")}</td></tr>
                 """));
+            var shadowSection = await ShadowSectionAsync(services, r, ct);
             return Page($"Run {id}", $"""
                 <h1>Run {E(r.RunId)}</h1>
                 <p>Peildatum {E(r.ReferenceDate)} · aanleiding {E(r.Trigger)} · gestart {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC · duur {r.DurationSeconds:0.0} s ·
@@ -73,8 +74,32 @@ public static class ReviewerEndpoints
                 <h2>Spreiding over postcodegebieden</h2>
                 <p class="muted">Open signalen per PC4 tegen ingeschrevenen per PC4. Gemarkeerd: meer dan {services.Settings.AreaReport.MaxRatio} keer het gemeentelijke gemiddelde, bij minstens {services.Settings.AreaReport.MinSignals} signalen.</p>
                 <table id="areas"><tr><th>PC4</th><th>Ingeschrevenen</th><th>Signalen</th><th>Per 1 000</th><th>Gemarkeerd</th></tr>{areas}</table>
+                {shadowSection}
                 """, user);
         });
+
+        static async Task<string> ShadowSectionAsync(AppServices services, Analysis.Runs.RunRecord r, CancellationToken ct)
+        {
+            var shadowModels = r.Models.Where(m => m.Outcome == "shadow").ToList();
+            if (shadowModels.Count == 0) return "";
+            var signals = await services.Runs.GetSignalsAsync(r.RunId, ct);
+            var ruleObjects = signals.Where(s => !s.Shadow && s.State != Analysis.Signals.SignalStates.Resolved).Select(s => s.Signal.Object).OfType<string>().ToHashSet();
+            var html = new System.Text.StringBuilder("<h2>Schaduwmodellen (niet naar intake)</h2><p class=\"muted\">Wat deze modellen zouden signaleren, zonder identiteiten, als bewijs voor de DPIA-beoordeling.</p>");
+            foreach (var m in shadowModels)
+            {
+                var would = signals.Where(s => s.Shadow && s.Signal.Model == m.Model && s.State != Analysis.Signals.SignalStates.Resolved).ToList();
+                var overlap = would.Count(s => s.Signal.Object is { } o && ruleObjects.Contains(o));
+                html.Append($"<div class=\"box\" id=\"shadow-{E(m.Model)}\"><h3>{E(m.Model)} {E(m.Version)}</h3>");
+                html.Append($"<p>Scoreverdeling en model: {E(string.Join(" · ", (m.Facts ?? new Dictionary<string, string>()).Select(f => $"{f.Key} {f.Value}")))}</p>");
+                html.Append($"<p>{would.Count} signalen zouden zijn ontstaan; {overlap} daarvan betreffen een object dat ook een regelmodel signaleert.</p>");
+                html.Append("<table><tr><th>Signaal</th><th>Bewijs</th></tr>");
+                foreach (var s in would.Take(50)) html.Append($"<tr><td>{E(s.Signal.SignalId)}</td><td>{E(string.Join("; ", s.Signal.Evidence.Select(e => $"{e.Key}={e.Value}")))}</td></tr>");
+                html.Append("</table></div>");
+            }
+            html.Append("<h3>Spreiding van schaduwsignalen over postcodegebieden</h3><table id=\"shadow-areas\"><tr><th>PC4</th><th>Ingeschrevenen</th><th>Signalen</th><th>Per 1 000</th></tr>");
+            foreach (var a in r.ShadowAreaReport.Where(a => a.Signals > 0)) html.Append($"<tr><td>{E(a.Pc4)}</td><td>{a.Residents}</td><td>{a.Signals}</td><td>{a.SignalsPer1000:0.0}</td></tr>");
+            return html.Append("</table>").ToString();
+        }
 
         app.MapGet("/review/runs/{id}/openlineage", async (HttpRequest req, string id, CancellationToken ct) =>
         {

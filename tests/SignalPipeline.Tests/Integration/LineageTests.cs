@@ -104,6 +104,8 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Contains("nationaliteit (never permitted", runPage);
         Assert.Contains("DPIA-DEMO-2026-01", runPage);
         Assert.Contains("id=\"areas\"", runPage);
+        Assert.Contains("id=\"shadow-ANO\"", runPage);   // the shadow model's evidence for the DPIA
+        Assert.Contains("model_sha256", runPage);
         var runEvents = (await http.GetStringAsync($"/review/runs/{runLink}/openlineage")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["START", "COMPLETE"], runEvents.Select(e => JsonNode.Parse(e)!["eventType"]!.GetValue<string>()).ToArray());
         var models = await http.GetStringAsync("/review/models");
@@ -127,7 +129,7 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         {
             var entry = AlgoritmeregisterEntry.For(a, register);
             Assert.True(AlgoritmeregisterStandard.Validate(entry) is { Count: 0 }, $"{a.Id}: {string.Join("; ", AlgoritmeregisterStandard.Validate(entry))}");
-            Assert.Equal("In gebruik", entry["status"]!.GetValue<string>());
+            Assert.Equal(a.Status == ApprovalStatus.Experimental ? "In ontwikkeling" : "In gebruik", entry["status"]!.GetValue<string>());
             Assert.Contains(a.DpiaReference, entry["impacttoetsen"]!.GetValue<string>());
         }
         var suspended = TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"suspended\""));

@@ -43,8 +43,8 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Contains("Past in casus woonfraude", r.GetProperty("historyAfterDecision").GetString());
         Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());
         Assert.Equal("Geen toegang", r.GetProperty("reviewerText").GetString());
-        Assert.Equal(6, r.GetProperty("runModels").GetInt32());
-        Assert.Equal(6, r.GetProperty("modelCards").GetInt32());
+        Assert.Equal(7, r.GetProperty("runModels").GetInt32());
+        Assert.Equal(7, r.GetProperty("modelCards").GetInt32());
         Assert.True(new FileInfo(Path.Combine(shots, "review-list.png")).Length > 1000);
         foreach (var shot in new[] { "review-detail.png", "review-reveal.png", "review-registered.png", "reviewer-run.png", "reviewer-models.png" })
             Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot);

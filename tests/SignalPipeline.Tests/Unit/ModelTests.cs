@@ -153,7 +153,7 @@ public class NightlyTests
     {
         var bag = World.Bag((V1, 20, "woonfunctie"));
         var night1 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5));
-        var suspended = TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"suspended\""));
+        var suspended = TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"suspended\"").Replace("\"status\": \"experimental\"", "\"status\": \"suspended\""));
         var night2 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5), register: suspended, previous: night1.Signals, runId: "R2");
         Assert.Equal(SignalStates.Carried, Assert.Single(night2.Signals).State);
         Assert.Empty(night2.ToQueue);

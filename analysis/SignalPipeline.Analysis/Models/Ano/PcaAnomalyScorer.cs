@@ -1,0 +1,82 @@
+using System.Security.Cryptography;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+
+namespace SignalPipeline.Analysis.Models.Ano;
+
+public sealed record AnoScores(double[] Scores, double[][] Contributions, string ModelSha256);
+
+/// <summary>Standardises the features, trains ML.NET RandomizedPca with a fixed seed, and scores every row by its
+/// reconstruction error in standardised units (the squared distance to the principal subspace). Per-feature
+/// contributions are the squared residual components. ML.NET's own Score divides that distance by the row's norm,
+/// which is unstable for rows near the mean; the unnormalised error is the score here (docs/decisions.md).</summary>
+public static class PcaAnomalyScorer
+{
+    sealed class Row
+    {
+        public float[] Features { get; set; } = [];
+    }
+
+    public static AnoScores Score(float[][] raw, int rank, int oversampling, int seed)
+    {
+        var n = raw.Length;
+        var d = raw[0].Length;
+        var mean = new double[d];
+        var std = new double[d];
+        for (var j = 0; j < d; j++)
+        {
+            for (var i = 0; i < n; i++) mean[j] += raw[i][j];
+            mean[j] /= n;
+            for (var i = 0; i < n; i++) std[j] += Math.Pow(raw[i][j] - mean[j], 2);
+            std[j] = Math.Sqrt(std[j] / n);
+            if (std[j] < 1e-9) std[j] = 1; // a constant feature carries no information; it stays 0 after centring
+        }
+        var z = raw.Select(r => r.Select((v, j) => (float)((v - mean[j]) / std[j])).ToArray()).ToArray();
+        // The subspace cannot have more dimensions than there are varying features (or rows): otherwise the
+        // randomised solver returns NaN eigenvectors.
+        var varying = Enumerable.Range(0, d).Count(j => raw.Any(r => Math.Abs(r[j] - mean[j]) > 1e-9));
+        rank = Math.Min(rank, Math.Min(varying - 1, n - 2));
+        if (rank < 1) return new AnoScores(new double[n], raw.Select(_ => new double[d]).ToArray(), "");
+
+        var ml = new MLContext(seed: seed);
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, d);
+        var data = ml.Data.LoadFromEnumerable(z.Select(r => new Row { Features = r }), schema);
+        var model = ml.AnomalyDetection.Trainers.RandomizedPca(new RandomizedPcaTrainer.Options
+        {
+            FeatureColumnName = nameof(Row.Features), Rank = Math.Min(rank, d), Oversampling = oversampling, EnsureZeroMean = true, Seed = seed,
+        }).Fit(data);
+
+        string sha;
+        using (var ms = new MemoryStream())
+        {
+            ml.Model.Save(model, data.Schema, ms);
+            sha = Convert.ToHexStringLower(SHA256.HashData(ms.ToArray()));
+        }
+        VBuffer<float>[] eigen = null!;
+        model.Model.GetEigenVectors(ref eigen, out var k);
+        VBuffer<float> center = default;
+        model.Model.GetMean(ref center);
+        var basis = eigen.Take(k).Select(v => v.DenseValues().Select(x => (double)x).ToArray()).ToArray();
+        var mu = center.Length == d ? center.DenseValues().Select(x => (double)x).ToArray() : new double[d];
+
+        var scores = new double[n];
+        var contributions = new double[n][];
+        var centred = new double[d];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < d; j++) centred[j] = z[i][j] - mu[j];
+            var residual = (double[])centred.Clone();
+            foreach (var v in basis)
+            {
+                var dot = 0.0;
+                for (var j = 0; j < d; j++) dot += centred[j] * v[j];
+                for (var j = 0; j < d; j++) residual[j] -= dot * v[j];
+            }
+            contributions[i] = residual.Select(r => r * r).ToArray();
+            scores[i] = contributions[i].Sum();
+        }
+        return new AnoScores(scores, contributions, sha);
+    }
+}
