@@ -25,13 +25,14 @@ public sealed class BibModel : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        var serious = ctx.World.AllEnforcement.Where(c => Serious.Contains(c.Type) && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
+        var serious = ctx.World.AllEnforcement.Where(c => Serious.Contains(c.Type) && ctx.Within(c.DatumStart, ctx.P("window_days")))
+            .ToHashSet<EnforcementCase>(ReferenceEqualityComparer.Instance);
         var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
             .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
         foreach (var (vboId, permits) in ctx.World.PermitsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (!ctx.InTerritory(ctx.World.Vbos[vboId])) continue;
-            var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(serious.Contains).ToList() : [];
+            var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(c => serious.Contains(c)).ToList() : [];
             foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {
                 var subjects = new[] { p.Bsn, p.Kvk }.Where(s => s is not null).Select(s => s!).ToList();

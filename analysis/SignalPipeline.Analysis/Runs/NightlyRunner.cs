@@ -38,7 +38,9 @@ public static class NightlyRunner
         var started = clock.GetUtcNow();
         var sw = Stopwatch.StartNew();
         var municipality = input.Register.Municipality;
+        var linkStart = Stopwatch.GetTimestamp();
         var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet());
+        var linkSeconds = Stopwatch.GetElapsedTime(linkStart).TotalSeconds;
         var previous = input.Previous.Where(s => s.State != SignalStates.Resolved)
             .ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
         var signals = new List<RunSignal>();
@@ -66,6 +68,7 @@ public static class NightlyRunner
 
             var shadow = decision.Outcome == GateOutcome.Shadow;
             var context = new ModelContext(world, input.ReferenceDate, municipality, parameters);
+            var modelStart = Stopwatch.GetTimestamp();
             List<Signal> raised;
             try { raised = model.Run(context).OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList(); }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -89,7 +92,10 @@ public static class NightlyRunner
                 signals.Add(new RunSignal(p.Signal, SignalStates.Resolved, shadow));
             }
             modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r)
-                { Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null });
+                {
+                    Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null,
+                    DurationSeconds = Math.Round(Stopwatch.GetElapsedTime(modelStart).TotalSeconds, 4),
+                });
         }
 
         var residents = input.Snapshots.TryGetValue("brp", out var brp) ? brp.Manifest.ResidentsPerPc4 ?? new Dictionary<string, int>() : new Dictionary<string, int>();
@@ -100,6 +106,7 @@ public static class NightlyRunner
             Trigger = input.Trigger,
             StartedAt = started,
             DurationSeconds = Math.Round(sw.Elapsed.TotalSeconds, 3),
+            LinkSeconds = Math.Round(linkSeconds, 4),
             Municipality = municipality,
             Territory = input.Territory,
             RegisterVersion = input.Register.RegisterVersion,

@@ -8,6 +8,8 @@ public sealed record RunRecord
     public required string Trigger { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
     public double DurationSeconds { get; init; }
+    /// <summary>Time spent joining the sources on the verblijfsobject.</summary>
+    public double LinkSeconds { get; init; }
     public required string Municipality { get; init; }
     public IReadOnlyList<string> Territory { get; init; } = [];
     public required string RegisterVersion { get; init; }
@@ -40,4 +42,5 @@ public sealed record ModelRun(
 {
     /// <summary>Facts the model reported about this run (ANO: model_sha256, score distribution, threshold).</summary>
     public IReadOnlyDictionary<string, string>? Facts { get; init; }
+    public double DurationSeconds { get; init; }
 }

@@ -1,0 +1,25 @@
+using SignalPipeline.Bench;
+using Xunit.Abstractions;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Integration;
+
+/// <summary>CI runs only the small scale of the benchmark: it must complete, report every stage, and agree with the
+/// DuckDB peer on the six rule models' counts. The figures themselves are printed, not asserted.</summary>
+public sealed class BenchSmokeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Small_scale_benchmark_runs_and_matches_the_DuckDB_peer()
+    {
+        using var dir = new TempDir();
+        var log = new StringWriter();
+        var result = await Bench.Bench.RunAsync(Scale.Parse("small"), dir.Path, TestData.RegisterPath, log);
+        output.WriteLine(Bench.Bench.Report(result));
+        foreach (var stage in new[] { "floor: parse + HMAC", "parse", "validate", "pseudonymise", "envelope", "snapshot write (spool + Parquet)", "link", "model OVB", "model ANO", "intake (messages)", "peer: DuckDB six rules" })
+            Assert.Contains(result.Stages, s => s.Stage == stage && s.Seconds >= 0);
+        Assert.Equal(34_000, result.IngestRows);
+        Assert.Equal(6, result.DuckDbCounts.Count);
+        foreach (var (model, n) in result.OurCounts) Assert.True(result.DuckDbCounts[model] == n, $"{model}: ours {n}, DuckDB {result.DuckDbCounts[model]}");
+        Assert.True(result.OurCounts["OVB"] > 0 && result.OurCounts["HHC"] > 0 && result.OurCounts["NWF"] > 0);
+    }
+}
