@@ -35,12 +35,7 @@ public sealed class SnapshotStore(StorageClients storage)
     {
         var container = storage.Container(StorageClients.Snapshots);
         var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
-        await using (var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
-        {
-            await spool.WriteParquetAsync(temp, ct);
-            temp.Position = 0;
-            await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
-        }
+        await UploadParquetAsync(container, prefix, spool, ct);
         if (report.Count > 0) await UploadJsonAsync(container, $"{prefix}/quarantine-report.json", report, ct);
         // The manifest goes last: a snapshot without one does not exist for readers.
         await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
@@ -53,13 +48,17 @@ public sealed class SnapshotStore(StorageClients storage)
     {
         var container = storage.Container(StorageClients.Snapshots);
         var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
-        await using (var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose))
-        {
-            await spool.WriteParquetAsync(temp, ct);
-            temp.Position = 0;
-            await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
-        }
+        await UploadParquetAsync(container, prefix, spool, ct);
         await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
+    }
+
+    /// <summary>Writes the spool to a local temporary file first, so the upload streams from disk, not memory.</summary>
+    static async Task UploadParquetAsync(BlobContainerClient container, string prefix, SnapshotSpool spool, CancellationToken ct)
+    {
+        await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        await spool.WriteParquetAsync(temp, ct);
+        temp.Position = 0;
+        await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
     }
 
     public async Task SaveRejectedAsync(SnapshotManifest manifest, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
