@@ -128,6 +128,10 @@ public sealed class SignalRegister(StorageClients storage, TimeProvider? clock =
         return true;
     }
 
+    /// <summary>Appends a note to a signal's history (rectification and other recorded facts).</summary>
+    public Task NoteAsync(string signalId, string evt, string actor, string detail, CancellationToken ct = default) =>
+        AppendAsync(signalId, $"{time.GetUtcNow().UtcTicks:D19}-{evt}", evt, actor, detail, ct);
+
     /// <summary>Deletes a signal and its history (retention, erasure). The audit log keeps that it happened.</summary>
     public async Task DeleteAsync(string signalId, CancellationToken ct = default)
     {

@@ -18,6 +18,7 @@ public static class CliApp
           bench-ano [--vbos N]                              time ANO training and scoring on a synthetic matrix
           retention                                         apply the retention terms (protocol art. 12) now
           subject find --bsn BSN --reason TEXT [--out FILE.html]   what the pipeline holds about a person (art. 14)
+          subject rectify --bsn BSN --reason TEXT           record a rectification (made at the source) on their signals
           subject erase --bsn BSN --reason TEXT             erase a person from signals, snapshots and envelopes
         common: --territory 1771,... --register FILE
         """;

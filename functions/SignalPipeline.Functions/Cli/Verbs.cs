@@ -105,8 +105,11 @@ public static class Verbs
                 var erased = await s.Subjects.EraseAsync(bsn, reason, Environment.UserName);
                 output.WriteLine($"erased: {erased.SignalsChanged} signals changed, {erased.SignalsDeleted} deleted, {erased.SnapshotRows} snapshot rows removed, {erased.RunSignalSets} run signal sets changed");
                 return 0;
+            case "rectify":
+                output.WriteLine($"rectification recorded on {await s.Subjects.RectifyAsync(bsn, reason, Environment.UserName)} signals");
+                return 0;
             default:
-                throw new CliException("subject needs find or erase");
+                throw new CliException("subject needs find, rectify or erase");
         }
     }
 

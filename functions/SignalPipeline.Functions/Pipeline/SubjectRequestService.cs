@@ -115,6 +115,18 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         return report;
     }
 
+    /// <summary>Rectification (art. 14): the data itself is corrected in the source register and arrives with the next
+    /// extract; here every signal about the person records the request in its history, so whoever reads the signal
+    /// knows that its data was contested and corrected at the source.</summary>
+    public async Task<int> RectifyAsync(string bsn, string reason, string actor, CancellationToken ct = default)
+    {
+        var report = await FindAsync(bsn, reason, actor, ct);
+        foreach (var c in report.Signals) await register.NoteAsync(c.SignalId, "rectificatie", actor, reason.Trim(), ct);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "rectification", null, reason.Trim(),
+            $"rectificatie (art. 14) vastgelegd bij {report.Signals.Count} signalen; correctie in de bronregistratie"), ct);
+        return report.Signals.Count;
+    }
+
     async Task<List<SnapshotManifest>> AllManifestsAsync(CancellationToken ct)
     {
         var list = new List<SnapshotManifest>();

@@ -23,6 +23,7 @@ public static class SubjectEndpoints
               <label>BSN <input name="bsn" autocomplete="off" inputmode="numeric" required></label>
               <label>Reden (verzoek, kenmerk) <input name="reason" required minlength="10"></label><br>
               <button type="submit" name="action" value="show">Tonen</button> <button type="submit" name="action" value="download">Rapport downloaden (HTML)</button>
+              <button type="submit" name="action" value="rectify">Rectificatie vastleggen</button>
             </form>
             <form method="post" action="/review/betrokkene/wissen" class="box error" id="erase-form">{Token(http)}
               <strong>Wissen (art. 14)</strong>: haalt de persoon uit signalen, snapshots en identiteitsenveloppen. Niet terug te draaien.<br>
@@ -46,6 +47,11 @@ public static class SubjectEndpoints
             http.Response.Headers.CacheControl = "no-store";
             try
             {
+                if (action == "rectify")
+                {
+                    var n = await services.Subjects.RectifyAsync(bsn ?? "", reason ?? "", user.Name, ct);
+                    return Page("Rectificatie", $"<h1>Rectificatie vastgelegd</h1><p id=\"rectified\">Bij {n} signalen staat nu in de geschiedenis dat de gegevens zijn betwist en in de bronregistratie gecorrigeerd.</p>{Forms(http)}", user);
+                }
                 var report = await services.Subjects.FindAsync(bsn ?? "", reason ?? "", user.Name, ct);
                 var html = Pipeline.SubjectRequestService.ToHtml(report, services.Clock.GetUtcNow());
                 if (action == "download")

@@ -131,6 +131,9 @@ public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenari
         Assert.Contains("Inzageverzoek", html);
         Assert.DoesNotContain(person, html);
 
+        Assert.Equal(2, await s.Subjects.RectifyAsync(person, "Rectificatie 2026-031: adres gecorrigeerd in BRP", "coord"));
+        Assert.Contains(await s.Register.HistoryAsync(bib[1].SignalId), h => h.Event == "rectificatie" && h.Detail == "Rectificatie 2026-031: adres gecorrigeerd in BRP");
+
         var erased = await s.Subjects.EraseAsync(person, "Wissingsverzoek 2026-032 toegewezen", "coord");
         Assert.Equal(4, erased.SnapshotRows);
         var after = await s.Subjects.FindAsync(person, "Controle na wissing 2026-032", "coord");
@@ -155,7 +158,8 @@ public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenari
         }
         var today = await s.Audit.ReadDayAsync(DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime));
         Assert.Single(today, a => a.Action == "erasure" && a.Reason == "Wissingsverzoek 2026-032 toegewezen");
-        Assert.Equal(2, today.Count(a => a.Action == "subject-request")); // the refused one (no real reason) left none
+        Assert.Equal(3, today.Count(a => a.Action == "subject-request")); // find, rectify's look-up, find after erasure; the refused one left none
+        Assert.Single(today, a => a.Action == "rectification");
     }
 
 }

@@ -84,7 +84,22 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Contains("<td id=\"status\">geregistreerd</td>", after);
         Assert.Contains("Past in casus woonfraude Mierlo-Hout", after); // in the history
 
+        // A data-subject request through the UI: the BSN goes in, is never echoed, and the report comes out.
+        var bsn = File.ReadLines(Path.Combine(dir.Path, "demo-extracts", "brp", "2026-11-04", "brp-2026-11-04.csv")).Skip(1).First().Split(';')[0];
+        var subjectToken = Regex.Match(await http.GetStringAsync("/review/betrokkene"), "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var shown = await http.PostAsync("/review/betrokkene", Form(subjectToken, ("bsn", bsn), ("reason", "Inzageverzoek 2026-040"), ("action", "show")));
+        var shownHtml = await shown.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, shown.StatusCode);
+        Assert.Contains("id=\"subject-rows\"", shownHtml);
+        Assert.DoesNotContain(bsn, shownHtml);
+        var download = await http.PostAsync("/review/betrokkene", Form(subjectToken, ("bsn", bsn), ("reason", "Inzageverzoek 2026-040"), ("action", "download")));
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition?.DispositionType);
+        var badBsn = await http.PostAsync("/review/betrokkene", Form(subjectToken, ("bsn", "123456781"), ("reason", "Inzageverzoek 2026-041"), ("action", "show")));
+        Assert.Equal(HttpStatusCode.BadRequest, badBsn.StatusCode);
+        Assert.DoesNotContain("123456781", await badBsn.Content.ReadAsStringAsync());
+
         var audit = await new AuditLog(storage).ReadDayAsync(DateOnly.FromDateTime(DateTime.UtcNow));
+        Assert.Equal(2, audit.Count(a => a.Action == "subject-request" && a.Reason == "Inzageverzoek 2026-040"));
         var mine = audit.Where(a => a.SignalId == signal).ToList();
         Assert.Single(mine, a => a.Action == "reveal" && a.Reason == "Voorbereiding integraal overleg, zaak 2026-17");
         Assert.Single(mine, a => a.Action == "decision" && a.Detail == SignalRegister.Geregistreerd);
