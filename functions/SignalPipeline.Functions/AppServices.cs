@@ -16,12 +16,14 @@ public sealed class AppServices : IDisposable
     public AzuriteLauncher? Azurite { get; init; }
     public SnapshotStore Snapshots => new(Storage);
     public RunStore Runs => new(Storage);
-    public SignalRegister Register => new(Storage, Clock);
+    public CandidateRegister Register => new(Storage, Clock);
     public AuditLog Audit => new(Storage);
     public LineageLog Lineage => new(Storage, Settings.LineageEndpoint, Console.Error);
     public IdentityResolver Identities => new(Snapshots, Keys);
     public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock, Lineage);
-    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, LoadRegister, Settings, Clock, Lineage);
+    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage) { FaultPoint = FaultPoint };
+    /// <summary>Test hook passed to the services that have fault points.</summary>
+    public Action<string>? FaultPoint { get; init; }
     public IntakeService Intake => new(Storage, Register);
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock);
@@ -42,12 +44,25 @@ public sealed class AppServices : IDisposable
             connection = AzuriteLauncher.ConnectionStringFor(10000);
         }
         var storage = new StorageClients(connection, settings.StorageAccountName);
-        await storage.EnsureCreatedAsync(ct);
+        try { await storage.EnsureCreatedAsync(ct); }
+        catch (Exception e) when (StorageFault.IsUnreachable(e))
+        {
+            azurite?.Dispose();
+            throw new StorageUnavailableException(connection is not null && settings.StorageConnectionString is null
+                ? "local Azurite on 127.0.0.1:10000 could not be reached (run `npm ci` in the project folder, or configure Storage:ConnectionString)"
+                : $"the storage account could not be reached ({StorageDescription(settings)}); nothing was changed: run the same command again when it is back");
+        }
         IKeyProvider keys = settings.KeyVaultUri is { } vault
             ? new KeyVaultKeyProvider(new SecretClient(new Uri(vault), new DefaultAzureCredential()))
-            : new DevKeyFileProvider(Path.Combine(settings.LocalDir, "dev-keys.json"), log);
-        return new AppServices { Settings = settings, Storage = storage, Keys = keys, Clock = clock ?? TimeProvider.System, Azurite = azurite };
+            : new DevKeyFileProvider(settings.DevKeyFile, log, c => KeyGuard.KeysInUseAsync(storage, c));
+        return new AppServices { Settings = settings, Storage = storage, Keys = new KeyGuard(keys, storage), Clock = clock ?? TimeProvider.System, Azurite = azurite };
     }
+
+    /// <summary>Names the account without its key.</summary>
+    public static string StorageDescription(PipelineSettings s) =>
+        s.StorageAccountName is { } name ? $"account {name}" :
+        s.StorageConnectionString is { } c && System.Text.RegularExpressions.Regex.Match(c, "BlobEndpoint=([^;]+)") is { Success: true } m ? m.Groups[1].Value :
+        s.StorageConnectionString is { } c2 && System.Text.RegularExpressions.Regex.Match(c2, "AccountName=([^;]+)") is { Success: true } m2 ? $"account {m2.Groups[1].Value}" : "the configured account";
 
     public void Dispose() => Azurite?.Dispose();
 }

@@ -12,7 +12,11 @@ public sealed record PipelineSettings
     public IReadOnlyList<string> Territory { get; init; } = ["1771"];
     public bool DeleteRawAfterIngest { get; init; } = true;
     public double MaxRejectedShare { get; init; } = 0.05;
+    /// <summary>How long a nightly waits for another one to finish before it refuses (<c>Nightly:LockWaitSeconds</c>).</summary>
+    public TimeSpan NightlyLockWait { get; init; } = TimeSpan.FromMinutes(30);
     public string LocalDir { get; init; } = ".local";
+    /// <summary>The development key file (<c>SignalPipeline:DevKeyFile</c>; default <c>{LocalDir}/dev-keys.json</c>).</summary>
+    public string DevKeyFile { get; init; } = Path.Combine(".local", "dev-keys.json");
     public string ProjectRoot { get; init; } = "";
     public bool DevSignIn { get; init; }
     public string TimeZone { get; init; } = "Europe/Amsterdam";
@@ -40,7 +44,9 @@ public sealed record PipelineSettings
             Territory = (c["SignalPipeline:Territory"] ?? "1771").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             DeleteRawAfterIngest = !bool.TryParse(c["SignalPipeline:DeleteRawAfterIngest"], out var d) || d,
             MaxRejectedShare = double.TryParse(c["SignalPipeline:MaxRejectedShare"], System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 0.05,
+            NightlyLockWait = TimeSpan.FromSeconds(int.TryParse(c["Nightly:LockWaitSeconds"], out var w) && w >= 0 ? w : 1800),
             LocalDir = local,
+            DevKeyFile = c["SignalPipeline:DevKeyFile"] ?? Path.Combine(local, "dev-keys.json"),
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),

@@ -17,7 +17,7 @@ public static class AreaReport
     /// <summary>Open signals (new and continuing, not shadow) per PC4 of their verblijfsobject.</summary>
     public static IReadOnlyList<AreaRow> Build(IEnumerable<RunSignal> signals, LinkedWorld world, IReadOnlyDictionary<string, int> residentsPerPc4, AreaReportOptions options)
     {
-        var perArea = signals.Where(s => !s.Shadow && s.State is SignalStates.New or SignalStates.Continuing)
+        var perArea = signals.Where(s => !s.Shadow && s.State is RunState.New or RunState.Continuing)
             .GroupBy(s => s.Signal.Object is { } o && world.Vbos.TryGetValue(o, out var v) && v.Pc4 is { } pc4 ? pc4 : Unknown)
             .ToDictionary(g => g.Key, g => g.Count());
         var totalResidents = residentsPerPc4.Values.Sum();

@@ -25,8 +25,9 @@ public sealed record RunInput(
 
 public sealed record RunOutcome(RunRecord Record, IReadOnlyList<RunSignal> Signals)
 {
-    /// <summary>Signals to queue into phase-1 intake: new, and not from a shadow model.</summary>
-    public IEnumerable<RunSignal> ToQueue => Signals.Where(s => s.State == SignalStates.New && !s.Shadow);
+    /// <summary>Signals new in this run and not from a shadow model (what phase-1 intake receives when the register
+    /// matches the previous run; the register reconciliation decides in the end).</summary>
+    public IEnumerable<RunSignal> ToQueue => Signals.Where(s => s.State == RunState.New && !s.Shadow);
 }
 
 /// <summary>The nightly comparison: gate → link → models → classify. Pure: same input, same output.</summary>
@@ -41,7 +42,7 @@ public static class NightlyRunner
         var linkStart = Stopwatch.GetTimestamp();
         var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet());
         var linkSeconds = Stopwatch.GetElapsedTime(linkStart).TotalSeconds;
-        var previous = input.Previous.Where(s => s.State != SignalStates.Resolved)
+        var previous = input.Previous.Where(s => s.State != RunState.Resolved)
             .ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
         var signals = new List<RunSignal>();
         var modelRuns = new List<ModelRun>();
@@ -60,7 +61,7 @@ public static class NightlyRunner
             if (decision.Outcome == GateOutcome.Refused)
             {
                 // Not looked at tonight is not resolved: keep the open signals as they were.
-                var carried = previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = SignalStates.Carried }).ToList();
+                var carried = previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = RunState.Carried }).ToList();
                 signals.AddRange(carried);
                 modelRuns.Add(new ModelRun(model.Id, model.Version, "refused", decision.Reason, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
                 continue;
@@ -74,7 +75,7 @@ public static class NightlyRunner
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // One model failing must not stop the others; like a refusal, its open signals are carried.
-                signals.AddRange(previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = SignalStates.Carried }));
+                signals.AddRange(previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = RunState.Carried }));
                 modelRuns.Add(new ModelRun(model.Id, model.Version, "failed", $"{e.GetType().Name}: {e.Message}", a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
                 continue;
             }
@@ -82,14 +83,14 @@ public static class NightlyRunner
             int n = 0, c = 0, r = 0;
             foreach (var s in raised)
             {
-                var state = previous.ContainsKey(s.SignalId) ? SignalStates.Continuing : SignalStates.New;
-                if (state == SignalStates.New) n++; else c++;
+                var state = previous.ContainsKey(s.SignalId) ? RunState.Continuing : RunState.New;
+                if (state == RunState.New) n++; else c++;
                 signals.Add(new RunSignal(s, state, shadow));
             }
             foreach (var p in previous.Values.Where(p => p.Signal.Model == model.Id && !raisedIds.Contains(p.Signal.SignalId)).OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal))
             {
                 r++;
-                signals.Add(new RunSignal(p.Signal, SignalStates.Resolved, shadow));
+                signals.Add(new RunSignal(p.Signal, RunState.Resolved, shadow));
             }
             modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r)
                 {

@@ -1,3 +1,5 @@
+using SignalPipeline.Analysis.Snapshots;
+
 namespace SignalPipeline.Analysis.Runs;
 
 /// <summary>What one nightly run did, for the operator, the DPIA reviewer and the next night.</summary>
@@ -18,14 +20,38 @@ public sealed record RunRecord
     public IReadOnlyList<SnapshotUse> Snapshots { get; init; } = [];
     public IReadOnlyList<ModelRun> Models { get; init; } = [];
     public IReadOnlyDictionary<string, long> Unlinked { get; init; } = new Dictionary<string, long>();
-    public string Status { get; init; } = "completed";
+    /// <summary><see cref="RunStatus.Intake"/> until every signal it raised is in the signalenregister, then
+    /// <see cref="RunStatus.Completed"/>. A resumed run keeps its id.</summary>
+    public string Status { get; init; } = RunStatus.Completed;
+    /// <summary>A run for a reference date earlier than the latest completed run: recorded, but it changes no state in
+    /// the signalenregister (cli.md v2).</summary>
+    public bool Backfill { get; init; }
+    /// <summary>Fingerprint of the pseudonymisation key the snapshots were made with (a hash of a derived value).</summary>
+    public string? KeyFingerprint { get; init; }
+    /// <summary>Hash of what decides the outcome besides the code (snapshots, register, territory, parameters): the same
+    /// nightly with the same inputs again finds its completed run and does nothing.</summary>
+    public string? InputsSha256 { get; init; }
     /// <summary>Open signals per PC4 against residents per PC4 (from the BRP snapshot's aggregates).</summary>
     public IReadOnlyList<AreaRow> AreaReport { get; init; } = [];
     /// <summary>The same for the would-be signals of shadow (experimental) models.</summary>
     public IReadOnlyList<AreaRow> ShadowAreaReport { get; init; } = [];
 }
 
-public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);
+
+public static class RunStatus
+{
+    public const string Intake = "intake", Completed = "completed";
+}
+
+public static class RunRecordExtensions
+{
+    /// <summary>Models whose outcome this run is authoritative for: they ran (not shadow, refused or failed).</summary>
+    public static HashSet<string> ModelsThatRan(this RunRecord run) =>
+        run.Models.Where(m => m.Outcome == "ran").Select(m => m.Model).ToHashSet(StringComparer.Ordinal);
+
+    public static Signals.SignalLineage LineageFor(this RunRecord run, string model) =>
+        new(run.Snapshots, run.RegisterVersion, run.RegisterSha256, run.Models.FirstOrDefault(m => m.Model == model)?.DpiaReference);
+}
 
 public sealed record ModelRun(
     string Model,

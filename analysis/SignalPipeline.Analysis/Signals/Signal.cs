@@ -23,15 +23,5 @@ public sealed record Signal(
     }
 }
 
-/// <summary>State of a signal in one run (models.md "Signal identity and change over time").</summary>
-public static class SignalStates
-{
-    public const string New = "new";
-    public const string Continuing = "continuing";
-    public const string Resolved = "resolved";
-    /// <summary>The model did not run tonight (refused by the gate): its open signals are carried, not resolved.</summary>
-    public const string Carried = "carried";
-}
-
 /// <summary>A signal with its state in a run; <see cref="Shadow"/> signals (experimental models) are never queued.</summary>
-public sealed record RunSignal(Signal Signal, string State, bool Shadow);
+public sealed record RunSignal(Signal Signal, RunState State, bool Shadow);

@@ -25,6 +25,10 @@ public sealed record SnapshotManifest
     public IReadOnlyList<string> ColumnsEnveloped { get; init; } = [];
     public string PseudonymKeyVersion { get; init; } = "";
     public string EnvelopeKeyVersion { get; init; } = "";
+    /// <summary>Fingerprints of the keys (a hash of a derived value, never the key): a run never compares snapshots made
+    /// under different keys.</summary>
+    public string? PseudonymKeyFingerprint { get; init; }
+    public string? EnvelopeKeyFingerprint { get; init; }
     public int SchemaVersion { get; init; } = Extracts.SourceSchema.Version;
     public string RegisterSha256 { get; init; } = "";
     public string? Replaces { get; init; }
@@ -40,3 +44,6 @@ public sealed record DiscardedColumn(string Name, string Reason);
 
 /// <summary>One rejected row or file problem. Names the file, line and column, never the value.</summary>
 public sealed record QuarantineEntry(string File, long Line, string? Column, string Reason);
+
+/// <summary>One snapshot as a run used it (and as a signal's lineage names it).</summary>
+public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);

@@ -25,8 +25,7 @@ public sealed class SnapshotSpool : IAsyncDisposable
         ColumnNames = columnNames.Where(c => c != "_scratch").ToList();
         fields = ColumnNames.Select(n => new DataField<string>(n, true)).ToList();
         chunk = ColumnNames.Select(_ => new List<string?>(ChunkSize)).ToArray();
-        temp = new FileStream(Path.Combine(Path.GetTempPath(), $"sp-spool-{Guid.NewGuid():N}.parquet"), FileMode.CreateNew,
-            FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        temp = TempFiles.Create("spool", ".parquet");
     }
 
     ParquetSchema Schema => new([.. fields, envelopeField]);

@@ -46,27 +46,43 @@ public sealed class KeyVaultKeyProvider(SecretClient client) : IKeyProvider
     }
 }
 
-/// <summary>Development keys in a file under .local/, created on first use. Never for production.</summary>
-public sealed class DevKeyFileProvider(string path, TextWriter log) : IKeyProvider
+/// <summary>The keys are there but are not the keys the existing snapshots were made with: refused for safety (exit 3).</summary>
+public sealed class KeysChangedException(string message) : Exception(message);
+
+/// <summary>Development keys in a file under <c>SignalPipeline:LocalDir</c>. Created only when no snapshot exists yet
+/// (<paramref name="keysInUse"/> says whether any does); a missing or unreadable file while snapshots exist stops the
+/// verb (exit 3): a new key is never created silently under an existing version. Never for production.</summary>
+public sealed class DevKeyFileProvider(string path, TextWriter log, Func<CancellationToken, Task<bool>>? keysInUse = null) : IKeyProvider
 {
     sealed record DevKeys(string PseudonymKey, string PseudonymKeyVersion, string EnvelopeKey, string EnvelopeKeyVersion);
     bool warned;
 
-    public Task<KeyMaterial> GetAsync(CancellationToken ct = default)
+    public async Task<KeyMaterial> GetAsync(CancellationToken ct = default)
     {
         if (!File.Exists(path))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            if (keysInUse is not null && await keysInUse(ct))
+                throw new KeysUnavailableException($"the development key file {path} is missing, but snapshots made with it exist; restore the file (a new key is never created under an existing version), or start from empty storage.");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var keys = new DevKeys(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), "dev-1",
                 Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), "dev-1");
-            File.WriteAllText(path, JsonSerializer.Serialize(keys));
+            await File.WriteAllTextAsync(path, JsonSerializer.Serialize(keys), ct);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             log.WriteLine($"WARNING: created development keys in {path}. For development only: configure KeyVault:Uri in production.");
             warned = true;
         }
         if (!warned) { log.WriteLine($"WARNING: using development keys from {path} (no KeyVault:Uri configured). For development only."); warned = true; }
-        var k = JsonSerializer.Deserialize<DevKeys>(File.ReadAllText(path))!;
-        return Task.FromResult(new KeyMaterial(Convert.FromBase64String(k.PseudonymKey), k.PseudonymKeyVersion,
-            Convert.FromBase64String(k.EnvelopeKey), k.EnvelopeKeyVersion));
+        try
+        {
+            var k = JsonSerializer.Deserialize<DevKeys>(await File.ReadAllTextAsync(path, ct))!;
+            var material = new KeyMaterial(Convert.FromBase64String(k.PseudonymKey), k.PseudonymKeyVersion, Convert.FromBase64String(k.EnvelopeKey), k.EnvelopeKeyVersion);
+            if (material.PseudonymKey.Length != 32 || material.EnvelopeKey.Length != 32 || string.IsNullOrEmpty(k.PseudonymKeyVersion)) throw new FormatException();
+            return material;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or NullReferenceException or ArgumentNullException or IOException or UnauthorizedAccessException)
+        {
+            // Never the content: the file holds the keys.
+            throw new KeysUnavailableException($"the development key file {path} cannot be read ({e.GetType().Name}); restore it from where it was kept.");
+        }
     }
 }

@@ -6,22 +6,39 @@ using SignalPipeline.Analysis.Signals;
 
 namespace SignalPipeline.Functions.Azure;
 
+/// <summary>One row of the runs index: enough to choose predecessors and find unfinished runs without reading blobs.</summary>
+public sealed record RunIndex(string RunId, string ReferenceDate, string Status, bool Backfill);
+
 /// <summary>Run records and the signals of each run, in the <c>runs</c> container (<c>{runId}/run.json</c>,
-/// <c>{runId}/signals.jsonl</c>) and indexed in the <c>runs</c> table. Run ids sort by reference date, then start.</summary>
+/// <c>{runId}/signals.jsonl</c>) and indexed in the <c>runs</c> table. Run ids are <c>R{yyyyMMdd}-{seq:D3}</c>: they
+/// sort by reference date, then by the order of runs for that date, and a resumed run keeps its id, so a run that was
+/// interrupted and finished later is indistinguishable from one that was not.</summary>
 public sealed class RunStore(StorageClients storage)
 {
-    public static string NewRunId(DateOnly referenceDate, DateTimeOffset startedUtc) =>
-        $"R{referenceDate:yyyyMMdd}-{startedUtc.UtcDateTime:yyyyMMddHHmmssfff}";
+    TableClient Index => storage.Table(StorageClients.RunsTable);
 
-    public async Task SaveAsync(RunOutcome outcome, CancellationToken ct = default)
+    /// <summary>The next id for a reference date (callers hold the nightly lock).</summary>
+    public async Task<string> NextIdAsync(DateOnly referenceDate, CancellationToken ct = default)
     {
-        var container = storage.Container(StorageClients.Runs);
-        var id = outcome.Record.RunId;
-        await ReplaceSignalsAsync(id, outcome.Signals, ct);
-        await SnapshotStore.UploadJsonAsync(container, $"{id}/run.json", outcome.Record, ct);
-        await storage.Table(StorageClients.RunsTable).UpsertEntityAsync(new TableEntity("run", id)
+        var prefix = $"R{referenceDate:yyyyMMdd}-";
+        var n = (await ListAsync(ct)).Count(r => r.RunId.StartsWith(prefix, StringComparison.Ordinal));
+        return $"{prefix}{n + 1:D3}";
+    }
+
+    /// <summary>Writes the run's signals (the outbox), then its record, then the index row: a run exists for readers only
+    /// once all three are there; a crash before that leaves nothing the next attempt does not overwrite.</summary>
+    public async Task SaveAsync(RunRecord record, IReadOnlyList<RunSignal> signals, CancellationToken ct = default)
+    {
+        await ReplaceSignalsAsync(record.RunId, signals, ct);
+        await SaveRecordAsync(record, ct);
+    }
+
+    public async Task SaveRecordAsync(RunRecord record, CancellationToken ct = default)
+    {
+        await SnapshotStore.UploadJsonAsync(storage.Container(StorageClients.Runs), $"{record.RunId}/run.json", record, ct);
+        await Index.UpsertEntityAsync(new TableEntity("run", record.RunId)
         {
-            ["ReferenceDate"] = outcome.Record.ReferenceDate, ["Trigger"] = outcome.Record.Trigger, ["Status"] = outcome.Record.Status,
+            ["ReferenceDate"] = record.ReferenceDate, ["Trigger"] = record.Trigger, ["Status"] = record.Status, ["Backfill"] = record.Backfill,
         }, TableUpdateMode.Replace, ct);
     }
 
@@ -32,23 +49,25 @@ public sealed class RunStore(StorageClients storage)
         await storage.Container(StorageClients.Runs).GetBlobClient($"{runId}/signals.jsonl").UploadAsync(BinaryData.FromString(lines.ToString()), overwrite: true, ct);
     }
 
-    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken ct = default)
+    /// <summary>Every run in id order.</summary>
+    public async Task<IReadOnlyList<RunIndex>> ListAsync(CancellationToken ct = default)
     {
-        var ids = new List<string>();
-        await foreach (var e in storage.Table(StorageClients.RunsTable).QueryAsync<TableEntity>(e => e.PartitionKey == "run", cancellationToken: ct))
-            ids.Add(e.RowKey);
-        ids.Sort(StringComparer.Ordinal);
-        return ids;
+        var runs = new List<RunIndex>();
+        await foreach (var e in Index.QueryAsync<TableEntity>(e => e.PartitionKey == "run", cancellationToken: ct))
+            runs.Add(new RunIndex(e.RowKey, e.GetString("ReferenceDate") ?? "", e.GetString("Status") ?? RunStatus.Completed, e.GetBoolean("Backfill") ?? false));
+        return runs.OrderBy(r => r.RunId, StringComparer.Ordinal).ToList();
     }
+
+    public async Task<IReadOnlyList<string>> ListIdsAsync(CancellationToken ct = default) => (await ListAsync(ct)).Select(r => r.RunId).ToList();
 
     public async Task<string?> LatestIdAsync(CancellationToken ct = default) => (await ListIdsAsync(ct)).LastOrDefault();
 
-    /// <summary>The run to compare with: the latest run of an earlier reference date. A re-run of the same night
-    /// compares with the same predecessor, so it classifies the same way.</summary>
+    /// <summary>The run to compare with: the latest completed, non-back-fill run of an earlier reference date. A re-run
+    /// of the same night compares with the same predecessor, so it classifies the same way.</summary>
     public async Task<string?> PreviousIdAsync(DateOnly referenceDate, CancellationToken ct = default)
     {
         var bound = $"R{referenceDate:yyyyMMdd}";
-        return (await ListIdsAsync(ct)).LastOrDefault(id => string.CompareOrdinal(id, bound) < 0);
+        return (await ListAsync(ct)).LastOrDefault(r => r.Status == RunStatus.Completed && !r.Backfill && string.CompareOrdinal(r.RunId, bound) < 0)?.RunId;
     }
 
     public async Task<RunRecord?> GetAsync(string runId, CancellationToken ct = default)

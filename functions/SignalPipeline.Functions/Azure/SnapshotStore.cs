@@ -27,8 +27,9 @@ public sealed class SnapshotStore(StorageClients storage)
     public async Task<string?> CurrentIdAsync(string source, string date, CancellationToken ct = default)
     {
         var blob = storage.Container(StorageClients.Snapshots).GetBlobClient($"{source}/{date}/current.json");
-        if (!await blob.ExistsAsync(ct)) return null;
-        return Json.Deserialize<Pointer>((await blob.DownloadContentAsync(ct)).Value.Content).SnapshotId;
+        try { return Json.Deserialize<Pointer>((await blob.DownloadContentAsync(ct)).Value.Content)?.SnapshotId; }
+        catch (RequestFailedException e) when (e.Status == 404) { return null; }
+        catch (System.Text.Json.JsonException) { return null; } // a torn pointer: LatestAsync falls back to the manifests
     }
 
     public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
@@ -55,7 +56,7 @@ public sealed class SnapshotStore(StorageClients storage)
     /// <summary>Writes the spool to a local temporary file first, so the upload streams from disk, not memory.</summary>
     static async Task UploadParquetAsync(BlobContainerClient container, string prefix, SnapshotSpool spool, CancellationToken ct)
     {
-        await using var temp = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        await using var temp = TempFiles.Create("upload", ".parquet");
         await spool.WriteParquetAsync(temp, ct);
         temp.Position = 0;
         await container.GetBlobClient($"{prefix}/data.parquet").UploadAsync(temp, overwrite: true, ct);
@@ -84,21 +85,31 @@ public sealed class SnapshotStore(StorageClients storage)
             ["Container"] = container, ["ManifestPath"] = path, ["Source"] = m.Source, ["Date"] = m.Date, ["Status"] = m.Status,
         }, TableUpdateMode.Replace, ct);
 
-    /// <summary>The newest accepted snapshot of a source whose date is not after the reference date.</summary>
+    /// <summary>The newest accepted snapshot of a source whose date is not after the reference date. A date folder
+    /// whose pointer is missing or broken (an interrupted write, a manual clean-up) falls back to its newest accepted
+    /// manifest, and a folder with none to the dates before it: older snapshots stay findable whatever a folder holds.</summary>
     public async Task<SnapshotManifest?> LatestAsync(string source, DateOnly referenceDate, CancellationToken ct = default)
     {
         var container = storage.Container(StorageClients.Snapshots);
-        string? best = null;
+        var dates = new List<string>();
         await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, delimiter: "/", prefix: $"{source}/", cancellationToken: ct))
         {
             if (!item.IsPrefix) continue;
             var date = item.Prefix.TrimEnd('/')[(source.Length + 1)..];
-            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) || d > referenceDate) continue;
-            if (best is null || string.CompareOrdinal(date, best) > 0) best = date;
+            if (DateOnly.TryParseExact(date, "yyyy-MM-dd", out var d) && d <= referenceDate) dates.Add(date);
         }
-        if (best is null) return null;
-        var id = await CurrentIdAsync(source, best, ct);
-        return id is null ? null : await ReadManifestAsync(StorageClients.Snapshots, $"{source}/{best}/{id}/manifest.json", ct);
+        foreach (var date in dates.OrderDescending(StringComparer.Ordinal))
+        {
+            if (await CurrentIdAsync(source, date, ct) is { } id && await ReadManifestAsync(StorageClients.Snapshots, $"{source}/{date}/{id}/manifest.json", ct) is { Status: "accepted" } pointed)
+                return pointed;
+            SnapshotManifest? newest = null;
+            await foreach (var b in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, $"{source}/{date}/", ct))
+                if (b.Name.EndsWith("/manifest.json", StringComparison.Ordinal) && await ReadManifestAsync(StorageClients.Snapshots, b.Name, ct) is { Status: "accepted" } m
+                    && (newest is null || m.IngestedAt > newest.IngestedAt))
+                    newest = m;
+            if (newest is not null) return newest;
+        }
+        return null;
     }
 
     public async Task<SnapshotManifest?> GetManifestAsync(string snapshotId, CancellationToken ct = default)

@@ -12,6 +12,7 @@ public static class CliApp
           ingest <path>... [--source S --date yyyy-MM-dd]   deliver and ingest extract files
           nightly [--date yyyy-MM-dd]                       run the nightly comparison and the intake
           signals export [--run latest|ID] [--format json|csv] [--out FILE] [--reveal --reason TEXT]
+          signals list [--format json|csv] [--out FILE]     the signalenregister: one record per signal (alias: register list)
           serve [--urls http://127.0.0.1:7071]              run the HTTP program (custom handler, review UI)
           demo [--date yyyy-MM-dd] [--urls URL] [--no-serve] sample extracts → ingest → nightly → review UI
           sample-brp --rows N --out FILE                    a large BRP file for measurements
@@ -21,6 +22,8 @@ public static class CliApp
           subject rectify --bsn BSN --reason TEXT           record a rectification (made at the source) on their signals
           subject erase --bsn BSN --reason TEXT             erase a person from signals, snapshots and envelopes
         common: --territory 1771,... --register FILE
+        exit codes: 0 success; 1 usage error or the run failed; 2 an extract was rejected; 3 refused for safety
+        (keys missing or changed, storage unreachable, a snapshot made under another key)
         """;
 
     /// <param name="settings">Extra settings on top of the environment (tests pass their Azurite here).</param>
@@ -35,15 +38,15 @@ public static class CliApp
         if (verb is null && Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is not null) verb = "serve";
         if (verb is null or "help" || cli.Has("help")) { output.WriteLine(Usage); return verb is null ? 1 : 0; }
 
-        var config = new ConfigurationBuilder().AddEnvironmentVariables();
-        var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
-        if (cli.Get("territory") is { } t) overrides["SignalPipeline:Territory"] = t;
-        if (cli.Get("register") is { } r) overrides["SignalPipeline:Register"] = Path.GetFullPath(r);
-        if (verb == "demo") overrides["Review:DevSignIn"] = "true";
-        var pipelineSettings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
-
         try
         {
+            var config = new ConfigurationBuilder().AddEnvironmentVariables();
+            var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
+            if (cli.Get("territory") is { } t) overrides["SignalPipeline:Territory"] = t;
+            if (cli.Get("register") is { } r) overrides["SignalPipeline:Register"] = Path.GetFullPath(r);
+            if (verb == "demo") overrides["Review:DevSignIn"] = "true";
+            var pipelineSettings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
+            Analysis.Snapshots.TempFiles.RemoveLeftovers(); // a killed ingest leaves its spool behind; this start removes it
             if (verb == "sample-brp") return Verbs.SampleBrp(cli, output); // a file generator: no storage needed
             if (verb == "bench-ano") return Verbs.BenchAno(cli, output);
             using var services = await AppServices.CreateAsync(pipelineSettings, error);
@@ -52,6 +55,7 @@ public static class CliApp
                 "ingest" => await Verbs.IngestAsync(services, cli, output),
                 "nightly" => await Verbs.NightlyAsync(services, cli, output),
                 "signals" when cli.Positional.ElementAtOrDefault(1) == "export" => await Verbs.ExportAsync(services, cli, output),
+                "signals" or "register" when cli.Positional.ElementAtOrDefault(1) == "list" => await Verbs.ListAsync(services, cli, output),
                 "serve" => await Verbs.ServeAsync(services, cli, output),
                 "demo" => await Verbs.DemoAsync(services, cli, output),
                 "retention" => await Verbs.RetentionAsync(services, output),
@@ -59,11 +63,25 @@ public static class CliApp
                 _ => Fail(error, $"unknown verb '{string.Join(' ', cli.Positional)}'\n{Usage}"),
             };
         }
-        catch (Exception e) when (e is CliException or ArgumentException or Analysis.Register.RegisterException or Azure.KeysUnavailableException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Fail(error, $"error: {e.Message}");
+            var (code, message) = Explain(e);
+            return Fail(error, message, code);
         }
     }
 
-    static int Fail(TextWriter error, string message) { error.WriteLine(message); return 1; }
+    /// <summary>Every fault ends in one line that says what to do, and an exit code from cli.md v2; never a stack trace.
+    /// Only this code base's own messages are printed (they carry no identifiers); others are named by type.</summary>
+    public static (int Code, string Message) Explain(Exception e) => e switch
+    {
+        Azure.KeysUnavailableException or Azure.KeysChangedException => (3, $"refused: {e.Message}"),
+        Azure.StorageUnavailableException => (3, $"refused: {e.Message}"),
+        _ when Azure.StorageFault.IsUnreachable(e) => (3, "refused: the storage account could not be reached; nothing was changed: run the same command again when it is back"),
+        CliException or ArgumentException or Analysis.Register.RegisterException or InvalidOperationException
+            or Pipeline.RunIncompleteException or Azure.NightlyBusyException => (1, $"error: {e.Message}"),
+        global::Azure.RequestFailedException r => (1, $"error: storage refused a request ({r.Status} {r.ErrorCode}); run the same command again, and report it if it persists"),
+        _ => (1, $"error: unexpected {e.GetType().Name}; nothing that was completed is lost: run the same command again, and report it if it persists"),
+    };
+
+    static int Fail(TextWriter error, string message, int code = 1) { error.WriteLine(message); return code; }
 }

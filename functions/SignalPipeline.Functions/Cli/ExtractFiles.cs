@@ -8,15 +8,18 @@ public sealed record ExtractFile(string Path, string Source, string Date);
 /// inside it, or single files (with --source and --date, or inside such a layout).</summary>
 public static class ExtractFiles
 {
-    public static IReadOnlyList<ExtractFile> Resolve(IEnumerable<string> paths, string? source, DateOnly? date)
+    /// <summary>The files to deliver, and the files inside the given folders that are not in the layout (reported).</summary>
+    public static (IReadOnlyList<ExtractFile> Files, IReadOnlyList<string> Outside) Resolve(IEnumerable<string> paths, string? source, DateOnly? date)
     {
         var result = new List<ExtractFile>();
+        var outside = new List<string>();
         foreach (var p in paths)
         {
             if (Directory.Exists(p))
             {
                 foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                     if (IsExtract(f) && FromLayout(f) is { } e) result.Add(e);
+                    else if (!Path.GetFileName(f).StartsWith('.')) outside.Add(f);
             }
             else if (File.Exists(p))
             {
@@ -32,7 +35,7 @@ public static class ExtractFiles
             else throw new CliException($"{p}: no such file or folder");
         }
         // Sources in dependency order is not needed (snapshots are independent), but dates in order make corrections replace.
-        return result.OrderBy(f => f.Date, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal).ToList();
+        return (result.OrderBy(f => f.Date, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal).ToList(), outside);
     }
 
     static bool IsExtract(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);

@@ -7,16 +7,26 @@ namespace SignalPipeline.Functions.Cli;
 /// <summary>One method per verb: parse options, call the same services the functions use, print.</summary>
 public static class Verbs
 {
+    /// <summary>Delivers every file first, then ingests each, so files that arrive together are seen together (two
+    /// different files for one source and date are rejected as ambiguous). Files outside the layout are reported as
+    /// rejected, never skipped silently.</summary>
     public static async Task<int> IngestAsync(AppServices s, CliArgs cli, TextWriter output)
     {
-        var files = ExtractFiles.Resolve(cli.Positional.Skip(1), cli.Get("source"), cli.Date("date"));
-        if (files.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/*.csv[.gz], or a file with --source and --date)");
-        var anyRejected = false;
-        foreach (var f in files)
+        var (files, outside) = ExtractFiles.Resolve(cli.Positional.Skip(1), cli.Get("source"), cli.Date("date"));
+        foreach (var path in outside) output.WriteLine($"{path}: rejected; not in the delivery layout {{brp|bag|permits|enforcement}}/{{yyyy-MM-dd}}/{{name}}.csv[.gz] — not ingested");
+        if (files.Count == 0 && outside.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/*.csv[.gz], or a file with --source and --date)");
+        var blobs = new List<(ExtractFile File, string Blob)>();
+        foreach (var f in files) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default)));
+        var anyRejected = outside.Count > 0;
+        var decided = new Dictionary<string, IngestOutcome>(StringComparer.Ordinal);
+        foreach (var (f, blob) in blobs)
         {
-            var blob = await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default);
             var size = new FileInfo(f.Path).Length;
-            var outcome = await s.Ingest.IngestBlobAsync(blob, rows => output.WriteLine($"  {f.Source} {f.Date}: {rows:N0} rows read …"));
+            if (!decided.TryGetValue(blob, out var outcome))
+            {
+                outcome = await s.Ingest.IngestBlobAsync(blob, rows => output.WriteLine($"  {f.Source} {f.Date}: {rows:N0} rows read …"));
+                foreach (var other in outcome.Together) decided[other.BlobName] = other;
+            }
             anyRejected |= outcome.IsFailure;
             var m = outcome.Manifest;
             output.WriteLine($"{f.Source} {f.Date} {Path.GetFileName(f.Path)}: {outcome.Outcome}" +
@@ -30,10 +40,26 @@ public static class Verbs
     public static async Task<int> NightlyAsync(AppServices s, CliArgs cli, TextWriter output)
     {
         var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
-        var outcome = await s.Nightly.RunAsync(date, "cli");
-        PrintRun(outcome.Record, output);
-        var (processed, poisoned) = await s.Intake.DrainAsync(output);
-        output.WriteLine($"intake: {processed} messages taken into the signalenregister{(poisoned > 0 ? $", {poisoned} moved to the poison queue" : "")}");
+        var result = await s.Nightly.RunAsync(date, "cli", output);
+        foreach (var note in result.Notes) output.WriteLine($"nightly: {note}");
+        PrintRun(result.Record, output);
+        output.WriteLine($"intake: {result.IntakeProcessed} messages taken into the signalenregister{(result.IntakePoisoned > 0 ? $", {result.IntakePoisoned} moved to the poison queue" : "")}");
+        output.WriteLine($"run {result.Record.RunId}: {result.Record.Status}{(result.Record.Backfill ? " (back-fill: the signalenregister was not changed)" : "")}");
+        return 0;
+    }
+
+    public static async Task<int> ListAsync(AppServices s, CliArgs cli, TextWriter output)
+    {
+        var format = cli.Get("format") ?? "json";
+        if (format is not ("json" or "csv")) throw new CliException("--format must be json or csv");
+        var records = ExportService.List(await s.Register.ListAsync());
+        var text = format == "csv" ? ExportService.ToCsv(records) : ExportService.ToJsonLines(records);
+        if (cli.Get("out") is { } path)
+        {
+            await File.WriteAllTextAsync(path, text);
+            output.WriteLine($"listed {records.Count} signals of the signalenregister to {path}");
+        }
+        else output.Write(text);
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Serialization;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 
@@ -9,6 +10,11 @@ public sealed record ExportRecord(
     string SignalId, string Model, string ModelVersion, string State, string Theme, string? Object, IReadOnlyList<string> Subjects,
     IReadOnlyDictionary<string, string> Evidence, string RunId,
     string? VerblijfsobjectId = null, string? Address = null, string? SubjectBsn = null, string? SubjectKvk = null);
+
+/// <summary>One record of <c>signals list</c> (cli.md v2).</summary>
+public sealed record SignalListRecord(
+    string SignalId, string Model, string ModelVersion, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Object, string Theme, string ReviewState, bool Raised,
+    string FirstRun, string LastRun, string LastReferenceDate, int Observations, bool Returned);
 
 public sealed class ExportService(RunStore runs, IdentityResolver identities, AuditLog audit, TimeProvider clock)
 {
@@ -21,7 +27,7 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
         var runId = run == "latest" ? await runs.LatestIdAsync(ct) : run;
         if (runId is null || await runs.GetAsync(runId, ct) is not { } record) throw new ArgumentException(run == "latest" ? "there is no run yet; run 'nightly' first" : $"run {run} does not exist");
         var signals = (await runs.GetSignalsAsync(runId, ct))
-            .Where(s => !s.Shadow && s.State is SignalStates.New or SignalStates.Continuing or SignalStates.Resolved)
+            .Where(s => !s.Shadow && s.State is RunState.New or RunState.Continuing or RunState.Resolved)
             .OrderBy(s => s.Signal.SignalId, StringComparer.Ordinal).ToList();
         if (reveal)
             await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "admin", "export-reveal", null, reason, $"run {runId}, {signals.Count} signals"), ct);
@@ -30,7 +36,7 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
         foreach (var rs in signals)
         {
             var s = rs.Signal;
-            var r = new ExportRecord(s.SignalId, s.Model, s.ModelVersion, rs.State, s.Theme, s.Object, s.Subjects, s.Evidence, runId);
+            var r = new ExportRecord(s.SignalId, s.Model, s.ModelVersion, Name(rs.State), s.Theme, s.Object, s.Subjects, s.Evidence, runId);
             if (scope is not null)
             {
                 var id = await scope.RevealAsync(s.Object, s.Subjects, ct);
@@ -42,8 +48,32 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
         return (runId, records);
     }
 
-    public static string ToJsonLines(IEnumerable<ExportRecord> records) =>
+    public static string Name(RunState state) => state.ToString().ToLowerInvariant();
+    public static string Name(ReviewState state) => state.ToString().ToLowerInvariant();
+
+    public static string ToJsonLines<T>(IEnumerable<T> records) =>
         string.Concat(records.Select(r => Json.Serialize(r) + "\n"));
+
+    /// <summary>The signalenregister as <c>signals list</c> shows it (cli.md v2): one record per signal, pseudonyms only.</summary>
+    public static IReadOnlyList<SignalListRecord> List(IEnumerable<SignalState> register) =>
+        register.OrderBy(s => s.SignalId, StringComparer.Ordinal).Select(s => new SignalListRecord(
+            s.SignalId, s.Model, s.ModelVersion, s.Object, s.Theme, Name(s.Review), s.Raised, s.FirstRunId, s.LastRunId,
+            s.LastReferenceDate, s.Observations, s.Returned)).ToList();
+
+    public static readonly string[] ListCsvColumns =
+        ["signal_id", "model", "model_version", "object", "theme", "review_state", "raised", "first_run", "last_run", "last_reference_date", "observations", "returned"];
+
+    public static string ToCsv(IEnumerable<SignalListRecord> records)
+    {
+        var sb = new StringBuilder().AppendLine(string.Join(',', ListCsvColumns));
+        foreach (var r in records)
+        {
+            string?[] cells = [r.SignalId, r.Model, r.ModelVersion, r.Object, r.Theme, r.ReviewState, r.Raised ? "true" : "false", r.FirstRun, r.LastRun,
+                r.LastReferenceDate, r.Observations.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Returned ? "true" : "false"];
+            sb.AppendLine(string.Join(',', cells.Select(CsvCell)));
+        }
+        return sb.ToString();
+    }
 
     public static string ToCsv(IEnumerable<ExportRecord> records)
     {

@@ -12,6 +12,8 @@ namespace SignalPipeline.Functions.Pipeline;
 public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotManifest? Manifest, string? Message)
 {
     public bool IsFailure => Outcome is "rejected" or "invalid";
+    /// <summary>Other deliveries decided together with this one (files rejected with it as ambiguous).</summary>
+    public IReadOnlyList<IngestOutcome> Together { get; init; } = [];
 }
 
 /// <summary>The blob-arrival path: probe (hash, encoding, delimiter) → skip if seen → build the snapshot from a
@@ -22,7 +24,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
     {
         var parts = blobName.Split('/');
         if (parts.Length != 3 || !SourceSchema.All.Contains(parts[0]) || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", out _)
-            || !(parts[2].EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || parts[2].EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase)))
+            || !IsExtractName(parts[2]))
             return new(blobName, "invalid", null, "path must be {brp|bag|permits|enforcement}/{yyyy-MM-dd}/{name}.csv[.gz]");
         var (source, date, fileName) = (parts[0], parts[1], parts[2]);
         var blob = storage.Container(StorageClients.Extracts).GetBlobClient(blobName);
@@ -33,9 +35,12 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         catch (RequestFailedException e) when (e.Status == 404)
         { return new(blobName, "gone", null, "the blob no longer exists (already processed or removed); nothing to do"); }
 
-        if (await snapshots.FindBySha256Async(probe.Sha256, ct) is { } seen)
+        // Deduplication looks only at accepted content: a rejected file delivered again (corrected elsewhere, or under a
+        // changed threshold) is considered anew.
+        var seen = await snapshots.FindBySha256Async(probe.Sha256, ct);
+        if (seen is { Status: "accepted" })
         {
-            if (settings.DeleteRawAfterIngest && seen.Status == "accepted") await blob.DeleteIfExistsAsync(cancellationToken: ct);
+            if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
             return new(blobName, "duplicate", seen, $"same content as {seen.FileName} ({seen.Source} {seen.Date}), processed before");
         }
 
@@ -43,6 +48,8 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         var material = await keys.GetAsync(ct);
         var reg = register();
         var snapshotId = SnapshotStore.SnapshotIdFor(source, date, probe.Sha256);
+        if (await PendingSiblingsAsync(source, date, fileName, probe.Sha256, ct) is { Count: > 0 } siblings)
+            return await RejectAmbiguousAsync(blobName, probe, siblings, material, reg, ct);
         await lineage.EmitAsync(OpenLineage.IngestStart(reg.Municipality, source, date, fileName, snapshotId, clock.GetUtcNow()), ct);
         var previous = await snapshots.CurrentIdAsync(source, date, ct);
         BuildResult result;
@@ -67,6 +74,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
             RowsDuplicate = result.RowsDuplicate, ColumnsDelivered = result.ColumnsDelivered, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
             ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
             PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
+            PseudonymKeyFingerprint = material.PseudonymFingerprint, EnvelopeKeyFingerprint = material.EnvelopeFingerprint,
             RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
             IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
         };
@@ -83,6 +91,55 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");
     }
+
+    /// <summary>Other raw files for the same source and date that are waiting in <c>extracts</c> with different content
+    /// never seen before: they arrived together with this one.</summary>
+    async Task<List<(string Blob, ExtractProbeResult Probe)>> PendingSiblingsAsync(string source, string date, string fileName, string sha256, CancellationToken ct)
+    {
+        var container = storage.Container(StorageClients.Extracts);
+        var found = new List<(string, ExtractProbeResult)>();
+        await foreach (var item in container.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, $"{source}/{date}/", ct))
+        {
+            var name = item.Name[(source.Length + date.Length + 2)..];
+            if (name == fileName || name.Contains('/') || !IsExtractName(name)) continue;
+            ExtractProbeResult other;
+            try { await using var st = await container.GetBlobClient(item.Name).OpenReadAsync(cancellationToken: ct); other = await ExtractProbe.ProbeAsync(st, ExtractProbe.IsGzip(name), ct); }
+            catch (RequestFailedException e) when (e.Status == 404) { continue; } // taken meanwhile
+            if (other.Sha256 == sha256 || await snapshots.FindBySha256Async(other.Sha256, ct) is not null) continue;
+            found.Add((item.Name, other));
+        }
+        return found;
+    }
+
+    /// <summary>Two or more different files for one source and date arrived together: which one is the extract cannot be
+    /// known, so all are rejected (and quarantined with a report) and the previous snapshot stays current.</summary>
+    async Task<IngestOutcome> RejectAmbiguousAsync(string blobName, ExtractProbeResult probe, List<(string Blob, ExtractProbeResult Probe)> siblings,
+        KeyMaterial material, DpiaRegister reg, CancellationToken ct)
+    {
+        var all = new List<(string Blob, ExtractProbeResult Probe)> { (blobName, probe) };
+        all.AddRange(siblings);
+        var names = all.Select(a => a.Blob.Split('/')[2]).Order(StringComparer.Ordinal).ToList();
+        var parts = blobName.Split('/');
+        var reason = $"ambiguous: {all.Count} different files for {parts[0]} {parts[1]} arrived together ({string.Join(", ", names)}); " +
+            "deliver one file per source and date (a later file for the same date is then taken as a correction)";
+        var outcomes = new List<IngestOutcome>();
+        foreach (var (name, p) in all)
+        {
+            var fileName = name.Split('/')[2];
+            var manifest = new SnapshotManifest
+            {
+                SnapshotId = SnapshotStore.SnapshotIdFor(parts[0], parts[1], p.Sha256), Source = parts[0], Date = parts[1], FileName = fileName,
+                Sha256 = p.Sha256, Bytes = p.Bytes, Status = "rejected", RejectionReason = reason, RegisterSha256 = reg.Sha256,
+                PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion, IngestedAt = clock.GetUtcNow(),
+            };
+            await snapshots.SaveRejectedAsync(manifest, [new QuarantineEntry(fileName, 0, null, reason)], ct);
+            await snapshots.MoveToQuarantineAsync(storage.Container(StorageClients.Extracts).GetBlobClient(name), manifest, ct);
+            outcomes.Add(new IngestOutcome(name, "rejected", manifest, reason));
+        }
+        return outcomes[0] with { Together = outcomes.Skip(1).ToList() };
+    }
+
+    static bool IsExtractName(string name) => name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Uploads a local file into <c>extracts</c> as a municipal system would.</summary>
     public async Task<string> DeliverAsync(string localPath, string source, string date, CancellationToken ct = default)

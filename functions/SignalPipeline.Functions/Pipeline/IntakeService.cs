@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 
 namespace SignalPipeline.Functions.Pipeline;
@@ -8,14 +9,24 @@ public sealed class IntakeRejectedException(string message) : Exception(message)
 
 /// <summary>Takes phase1-intake messages into the candidate register. A message that cannot be read throws, so the
 /// Functions host retries it and finally moves it to <c>phase1-intake-poison</c>; the CLI does the same by hand.</summary>
-public sealed class IntakeService(StorageClients storage, SignalRegister register)
+public sealed class IntakeService(StorageClients storage, CandidateRegister register)
 {
     public const int MaxDequeueCount = 5;
 
+    /// <summary>Takes one message in. Re-delivery changes nothing; a message older than what the register holds for
+    /// that signal (a stale message, or one from a back-filled or superseded run) is ignored, and the answer says so.</summary>
     public async Task<string> ProcessAsync(string body, CancellationToken ct = default)
     {
         var m = Validate(body);
-        return $"{m.SignalId}: {await register.TakeInAsync(m, ct)}";
+        var change = await register.RaiseAsync(m.ToObservation(), ct);
+        return change switch
+        {
+            Change.Created => $"{m.SignalId}: created",
+            Change.Returned => $"{m.SignalId}: returned (raised again after it was resolved or dismissed)",
+            Change.Stale => $"{m.SignalId}: ignored, stale (the register already holds a later run than {m.RunId})",
+            Change.Unchanged => $"{m.SignalId}: already registered",
+            _ => $"{m.SignalId}: {change.ToString().ToLowerInvariant()}",
+        };
     }
 
     static IntakeMessage Validate(string body)
@@ -23,6 +34,8 @@ public sealed class IntakeService(StorageClients storage, SignalRegister registe
         IntakeMessage? m;
         try { m = JsonSerializer.Deserialize<IntakeMessage>(Decode(body), Json.Options); }
         catch (JsonException e) { throw new IntakeRejectedException($"the intake message is not valid JSON for {IntakeMessage.SchemaId} (line {e.LineNumber}, {e.Path})"); }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        { throw new IntakeRejectedException($"the intake message does not have the shape of {IntakeMessage.SchemaId} ({e.GetType().Name})"); }
         if (m is null) throw new IntakeRejectedException("the intake message is empty");
         var problems = m.Problems().ToList();
         if (problems.Count > 0) throw new IntakeRejectedException("the intake message is incomplete: " + string.Join("; ", problems));
@@ -37,6 +50,9 @@ public sealed class IntakeService(StorageClients storage, SignalRegister registe
         try { return Encoding.UTF8.GetString(Convert.FromBase64String(t)); }
         catch (FormatException) { return t; }
     }
+
+    /// <summary>One line, no stack trace, no message content (it may hold pseudonyms, never plain data, but still).</summary>
+    static string Describe(Exception e) => e is IntakeRejectedException ? e.Message : $"{e.GetType().Name} while taking it in";
 
     public sealed record IntakeError(string MessageId, DateTimeOffset? InsertedOn, string? SignalId, string Problem);
 
@@ -62,8 +78,9 @@ public sealed class IntakeService(StorageClients storage, SignalRegister registe
         return errors;
     }
 
-    /// <summary>Drains the intake queue as the host would (CLI and demo): failures are retried up to
-    /// <see cref="MaxDequeueCount"/> times, then moved to the poison queue.</summary>
+    /// <summary>Drains the intake queue as the host would (CLI, demo and the nightly's own completion): a message that
+    /// fails is retried up to <see cref="MaxDequeueCount"/> times, then moved to the poison queue and reported; it never
+    /// blocks the others. Only an unreachable storage account stops the drain (nothing is lost: the messages stay).</summary>
     public async Task<(int Processed, int Poisoned)> DrainAsync(TextWriter log, CancellationToken ct = default)
     {
         var queue = storage.Queue(StorageClients.IntakeQueue);
@@ -81,14 +98,14 @@ public sealed class IntakeService(StorageClients storage, SignalRegister registe
                     await queue.DeleteMessageAsync(msg.MessageId, msg.PopReceipt, ct);
                     processed++;
                 }
-                catch (IntakeRejectedException e)
+                catch (Exception e) when (e is not OperationCanceledException && !StorageFault.IsUnreachable(e))
                 {
                     if (msg.DequeueCount >= MaxDequeueCount)
                     {
                         await poison.SendMessageAsync(msg.MessageText, ct);
                         await queue.DeleteMessageAsync(msg.MessageId, msg.PopReceipt, ct);
                         poisoned++;
-                        log.WriteLine($"intake: message {msg.MessageId} moved to {StorageClients.IntakePoisonQueue}: {e.Message}");
+                        log.WriteLine($"intake: message {msg.MessageId} moved to {StorageClients.IntakePoisonQueue} after {msg.DequeueCount} tries: {Describe(e)}");
                     }
                     else await queue.UpdateMessageAsync(msg.MessageId, msg.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
                 }

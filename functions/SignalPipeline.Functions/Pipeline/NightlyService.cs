@@ -1,53 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
 using SignalPipeline.Analysis.Extracts;
 using SignalPipeline.Analysis.Lineage;
 using SignalPipeline.Analysis.Models;
 using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions.Azure;
 
 namespace SignalPipeline.Functions.Pipeline;
 
-/// <summary>Loads the snapshots in force, runs the nightly comparison, stores the run, updates continuing and
-/// resolved signals in the register and queues the new ones into phase-1 intake.</summary>
-public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, SignalRegister register,
-    Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
-{
-    public async Task<RunOutcome> RunAsync(DateOnly referenceDate, string trigger, IReadOnlyList<string>? territory = null, CancellationToken ct = default)
-    {
-        var reg = dpia();
-        var models = ModelCatalogue.V1;
-        var loaded = new Dictionary<string, LoadedSnapshot>();
-        foreach (var source in SourceSchema.All)
-        {
-            if (await snapshots.LatestAsync(source, referenceDate, ct) is not { } manifest) continue;
-            loaded[source] = new LoadedSnapshot(manifest, await snapshots.LoadAsync(manifest, ct: ct));
-        }
-        var runId = RunStore.NewRunId(referenceDate, clock.GetUtcNow());
-        var previousId = await runs.PreviousIdAsync(referenceDate, ct);
-        var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
-        var outcome = NightlyRunner.Run(new RunInput(runId, referenceDate, trigger, territory ?? settings.Territory, reg, loaded,
-            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport));
+/// <summary>The run could not be completed: some signals it raised are not in the signalenregister (yet).</summary>
+public sealed class RunIncompleteException(string message) : Exception(message);
 
-        await runs.SaveAsync(outcome, ct);
-        var (start, end) = OpenLineage.Nightly(outcome.Record, models.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
-        await lineage.EmitAsync(start, ct);
-        await lineage.EmitAsync(end, ct);
-        foreach (var s in outcome.Signals.Where(s => s.State is SignalStates.Continuing or SignalStates.Resolved && !s.Shadow))
-            await register.MarkNightlyAsync(s.Signal.SignalId, s.State, runId, ct);
-        var queue = storage.Queue(StorageClients.IntakeQueue);
-        foreach (var s in outcome.ToQueue)
-            await queue.SendMessageAsync(Json.Serialize(ToMessage(s.Signal, outcome.Record)), ct);
-        return outcome;
+/// <summary>What one <c>nightly</c> did: the run it made, resumed or found already done, the runs it resumed first,
+/// and the intake it drained.</summary>
+public sealed record NightlyResult(RunRecord Record, IReadOnlyList<RunSignal> Signals, IReadOnlyList<string> Notes, int IntakeProcessed, int IntakePoisoned)
+{
+    /// <summary>Intake messages this nightly queued (new and returned signals).</summary>
+    public int Queued { get; init; }
+}
+
+/// <summary>The nightly as one recoverable state machine (an outbox): compute the run and store its signals (status
+/// <c>intake</c>) → reconcile the signalenregister with them (new and returned signals through the phase-1 intake
+/// queue, the rest directly) → drain the intake → verify → <c>completed</c>. Every step is idempotent, so running the
+/// same nightly again after a crash anywhere finishes the interrupted run under its own id and loses nothing.
+/// One nightly at a time (<see cref="NightlyLock"/>). A back-fill (a date before the latest completed run) records
+/// its run and changes nothing in the register.</summary>
+public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, CandidateRegister register, IntakeService intake,
+    IKeyProvider keys, Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
+{
+    /// <summary>Test hook: called with the name of each step as it is reached (fault injection).</summary>
+    public Action<string>? FaultPoint { get; init; }
+
+    public async Task<NightlyResult> RunAsync(DateOnly referenceDate, string trigger, TextWriter log, IReadOnlyList<string>? territory = null, CancellationToken ct = default)
+    {
+        await using var held = await NightlyLock.AcquireAsync(storage, settings.NightlyLockWait, log, ct);
+        var key = await keys.GetAsync(ct); // missing, unreadable or replaced: stops here (exit 3)
+        var notes = new List<string>();
+        int queued = 0, processed = 0, poisoned = 0;
+
+        // 1. Finish what an interrupted run left, oldest first, each exactly as it would have finished.
+        foreach (var pending in (await runs.ListAsync(ct)).Where(r => r.Status != RunStatus.Completed))
+        {
+            if (await runs.GetAsync(pending.RunId, ct) is not { } unfinished) continue;
+            notes.Add($"resumed run {unfinished.RunId} (reference date {unfinished.ReferenceDate}), interrupted before all its signals reached the signalenregister");
+            var (qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, ct);
+            queued += qd; processed += p; poisoned += q;
+        }
+
+        // 2. The inputs this date would use now; the same inputs as a completed run of this date: nothing to do.
+        var reg = dpia();
+        var area = territory ?? settings.Territory;
+        var manifests = new Dictionary<string, SnapshotManifest>();
+        foreach (var source in SourceSchema.All)
+            if (await snapshots.LatestAsync(source, referenceDate, ct) is { } m) manifests[source] = m;
+        var inputs = InputsHash(manifests.Values, reg, area);
+        var index = await runs.ListAsync(ct);
+        var date = referenceDate.ToString("yyyy-MM-dd");
+        if (index.LastOrDefault(r => r.ReferenceDate == date && r.Status == RunStatus.Completed) is { } done
+            && await runs.GetAsync(done.RunId, ct) is { } doneRecord && doneRecord.InputsSha256 == inputs)
+        {
+            notes.Add($"run {done.RunId} already completed for {date} with the same snapshots and register; nothing to do");
+            return new NightlyResult(doneRecord, await runs.GetSignalsAsync(done.RunId, ct), notes, processed, poisoned) { Queued = queued };
+        }
+
+        // 3. Compute the run. Never across keys: every snapshot, and the run compared with, must share this key.
+        CheckKeys(manifests.Values, key.PseudonymFingerprint);
+        var previousId = await runs.PreviousIdAsync(referenceDate, ct);
+        var previousRecord = previousId is null ? null : await runs.GetAsync(previousId, ct);
+        if (previousRecord?.KeyFingerprint is { } pf && pf != key.PseudonymFingerprint)
+            throw new KeysChangedException($"the previous run {previousId} was made under another pseudonymisation key; a run never compares snapshots made under different keys.");
+        var loaded = new Dictionary<string, LoadedSnapshot>();
+        foreach (var (source, m) in manifests) loaded[source] = new LoadedSnapshot(m, await snapshots.LoadAsync(m, ct: ct));
+        var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
+        var backfill = index.Any(r => r.Status == RunStatus.Completed && !r.Backfill && string.CompareOrdinal(r.ReferenceDate, date) > 0);
+        var models = ModelCatalogue.V1;
+        var outcome = NightlyRunner.Run(new RunInput(await runs.NextIdAsync(referenceDate, ct), referenceDate, trigger, area, reg, loaded,
+            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport));
+        var record = outcome.Record with
+        {
+            Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,
+        };
+        FaultPoint?.Invoke("computed");
+        await runs.SaveAsync(record, outcome.Signals, ct);
+        FaultPoint?.Invoke("saved");
+        await lineage.EmitAsync(LineageEvents(record).Start, ct);
+        if (backfill)
+        {
+            await lineage.EmitAsync(LineageEvents(record).End, ct);
+            notes.Add($"back-fill: {date} is before the latest completed run; this run is recorded, the signalenregister is not changed");
+            return new NightlyResult(record, outcome.Signals, notes, processed, poisoned) { Queued = queued };
+        }
+        var (qd2, p2, q2) = await CompleteAsync(record, outcome.Signals, log, ct);
+        return new NightlyResult(record with { Status = RunStatus.Completed }, outcome.Signals, notes, processed + p2, poisoned + q2) { Queued = queued + qd2 };
     }
 
-    public static IntakeMessage ToMessage(Signal s, RunRecord run) => new()
+    (System.Text.Json.Nodes.JsonObject Start, System.Text.Json.Nodes.JsonObject End) LineageEvents(RunRecord record) =>
+        OpenLineage.Nightly(record, ModelCatalogue.V1.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
+
+    /// <summary>Reconciles the register with a stored run, drains the intake, verifies, and marks the run completed.</summary>
+    async Task<(int Queued, int Processed, int Poisoned)> CompleteAsync(RunRecord record, IReadOnlyList<RunSignal> signals, TextWriter log, CancellationToken ct)
     {
-        SignalId = s.SignalId, Model = s.Model, ModelVersion = s.ModelVersion, Theme = s.Theme, Object = s.Object,
-        Subjects = s.Subjects, Evidence = s.Evidence, RunId = run.RunId, ReferenceDate = run.ReferenceDate,
-        Lineage = new IntakeLineage(run.Snapshots, run.RegisterVersion, run.RegisterSha256,
-            run.Models.FirstOrDefault(m => m.Model == s.Model)?.DpiaReference),
-    };
+        var sent = 0;
+        if (!record.Backfill)
+        {
+            var current = (await register.ListAsync(ct)).ToDictionary(s => s.SignalId, StringComparer.Ordinal);
+            var plan = Reconciliation.Plan(record, signals, current, clock.GetUtcNow());
+            var queue = storage.Queue(StorageClients.IntakeQueue);
+
+            foreach (var o in plan.ToIntake)
+            {
+                await queue.SendMessageAsync(Json.Serialize(IntakeMessage.From(o)), ct);
+                if (++sent == 1) FaultPoint?.Invoke("queueing");
+            }
+            FaultPoint?.Invoke("queued");
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct };
+            await Parallel.ForEachAsync(plan.ToContinue, parallel, async (o, c) => await register.RaiseAsync(o, c));
+            FaultPoint?.Invoke("continued");
+            await Parallel.ForEachAsync(plan.ToResolve, parallel, async (id, c) => await register.ResolveAsync(id, record.RunId, c));
+            FaultPoint?.Invoke("resolved");
+        }
+        var (processed, poisoned) = await intake.DrainAsync(log, ct);
+        FaultPoint?.Invoke("drained");
+        if (!record.Backfill)
+        {
+            var after = (await register.ListAsync(ct)).ToDictionary(s => s.SignalId, StringComparer.Ordinal);
+            var missing = Reconciliation.NotApplied(record, signals, after);
+            if (missing.Count > 0)
+                throw new RunIncompleteException($"run {record.RunId} is not completed: {missing.Count} of its signals are not in the signalenregister" +
+                    (poisoned > 0 ? $" ({poisoned} intake messages moved to {StorageClients.IntakePoisonQueue})" : "") +
+                    $"; run `nightly --date {record.ReferenceDate}` again to finish it");
+        }
+        var completed = record with { Status = RunStatus.Completed };
+        await runs.SaveRecordAsync(completed, ct);
+        await lineage.EmitAsync(LineageEvents(completed).End, ct);
+        return (sent, processed, poisoned);
+    }
+
+    static void CheckKeys(IEnumerable<SnapshotManifest> manifests, string fingerprint)
+    {
+        foreach (var m in manifests)
+            if (m.PseudonymKeyFingerprint is { } f && f != fingerprint)
+                throw new KeysChangedException($"snapshot {m.SnapshotId} was made under another pseudonymisation key than the one configured now; " +
+                    "a run never compares snapshots made under different keys: restore the key, or re-ingest the sources under the new one.");
+    }
+
+    /// <summary>What decides a run's outcome besides the code: snapshots, register, territory and deployed parameters.</summary>
+    string InputsHash(IEnumerable<SnapshotManifest> manifests, DpiaRegister reg, IReadOnlyList<string> territory)
+    {
+        var text = new StringBuilder();
+        foreach (var m in manifests.OrderBy(m => m.Source, StringComparer.Ordinal)) text.Append(m.SnapshotId).Append('|').Append(m.Sha256).Append('\n');
+        text.Append(reg.Sha256).Append('\n').Append(string.Join(',', territory.Order(StringComparer.Ordinal))).Append('\n');
+        foreach (var (model, ps) in settings.ModelParameters.OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var (k, v) in ps.OrderBy(p => p.Key, StringComparer.Ordinal)) text.Append(model).Append('.').Append(k).Append('=').Append(v).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
 
     /// <summary>Today in the municipality's time zone (the nightly run's default reference date).</summary>
     public static DateOnly Today(TimeProvider clock, string timeZone = "Europe/Amsterdam") =>

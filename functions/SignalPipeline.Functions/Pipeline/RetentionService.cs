@@ -1,5 +1,6 @@
 using Azure.Storage.Blobs.Models;
 using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 
 namespace SignalPipeline.Functions.Pipeline;
@@ -26,18 +27,18 @@ public sealed record RetentionReport(int NonActive, int SignalsDeleted, int Snap
 
 /// <summary>Applies the terms. Deleting happens on the first daily run after a term ends, so always within the month
 /// the protocol allows. Every deletion is audited with what kind, which ids and which rule, never the content.</summary>
-public sealed class RetentionService(StorageClients storage, SignalRegister register, SnapshotStore snapshots, AuditLog audit, RetentionTerms terms, TimeProvider clock)
+public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, AuditLog audit, RetentionTerms terms, TimeProvider clock)
 {
     public async Task<RetentionReport> RunAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         var signalsDeleted = 0;
-        var retained = new List<Candidate>();
+        var retained = new List<SignalState>();
         foreach (var c in await register.ListAsync(ct))
         {
-            var (due, rule) = c.Status switch
+            var (due, rule) = c.Review switch
             {
-                SignalRegister.Geregistreerd => ((c.LastProcessedAt ?? c.DecidedAt)?.AddDays(terms.RegisteredDays), $"geregistreerd: {terms.RegisteredDays} dagen na laatste verwerking"),
+                ReviewState.Registered => ((c.LastProcessedAt ?? c.DecidedAt)?.AddDays(terms.RegisteredDays), $"geregistreerd: {terms.RegisteredDays} dagen na laatste verwerking"),
                 _ when c.NonActiveSince is { } since => (since.AddDays(terms.NonActiveDays), $"niet-actief: {terms.NonActiveDays} dagen na besluit of afloop"),
                 _ => ((DateTimeOffset?)null, ""),
             };
@@ -50,7 +51,9 @@ public sealed class RetentionService(StorageClients storage, SignalRegister regi
             else retained.Add(c);
         }
 
-        var needed = retained.SelectMany(c => c.Lineage.Snapshots.Select(s => s.SnapshotId)).ToHashSet();
+        // Snapshots any observation of a retained signal names (a decision's basis stays revealable), and the current ones.
+        var needed = await register.SnapshotsInUseAsync(ct);
+        needed.UnionWith(retained.SelectMany(c => c.Lineage.Snapshots.Select(s => s.SnapshotId)));
         var snapshotsDeleted = await DeleteOldSnapshotsAsync(needed, now, ct);
         var raw = await DeleteOlderThanAsync(StorageClients.Extracts, now.AddDays(-terms.RawExtractDays), "raw extract", ct);
         var quarantine = await DeleteOlderThanAsync(StorageClients.Quarantine, now.AddDays(-terms.QuarantineDays), "quarantined file", ct);

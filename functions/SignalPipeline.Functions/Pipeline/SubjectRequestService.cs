@@ -12,13 +12,13 @@ public sealed record SnapshotRowRef(string SnapshotId, string Source, string Dat
 
 /// <summary>What the pipeline holds about one person: the signals they are a subject of or whose verblijfsobject they
 /// are registered at, the snapshot rows that carry their BSN, and the audit trail of those signals.</summary>
-public sealed record SubjectReport(IReadOnlyList<Candidate> Signals, IReadOnlyList<SnapshotRowRef> Rows, IReadOnlyList<AuditEntry> Audit);
+public sealed record SubjectReport(IReadOnlyList<SignalState> Signals, IReadOnlyList<SnapshotRowRef> Rows, IReadOnlyList<AuditEntry> Audit);
 
 public sealed record ErasureReport(int SignalsChanged, int SignalsDeleted, int SnapshotRows, int RunSignalSets);
 
 /// <summary>Data-subject requests (protocol art. 14). The BSN is checked and pseudonymised at the door and never stored;
 /// every request is audited with its reason.</summary>
-public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, SignalRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock)
+public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, CandidateRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock)
 {
     static readonly (string Source, string Column)[] PersonColumns = [("brp", "bsn"), ("permits", "aanvrager_bsn"), ("enforcement", "betrokkene_bsn")];
 
@@ -143,7 +143,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         sb.Append($"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzageverzoek</title></head><body>");
         sb.Append($"<h1>Inzageverzoek (art. 14 privacyprotocol)</h1><p>Opgesteld {at:yyyy-MM-dd HH:mm} UTC. Het BSN is niet opgeslagen; gezocht is op het pseudoniem.</p>");
         sb.Append($"<h2>Signalen ({r.Signals.Count})</h2><table border=\"1\" id=\"subject-signals\"><tr><th>Signaal</th><th>Model</th><th>Status</th><th>Waarom</th><th>Peildatum</th></tr>");
-        foreach (var s in r.Signals) sb.Append($"<tr><td>{E(s.SignalId)}</td><td>{E(s.Model)}</td><td>{E(s.Status)}</td><td>{E(Explanation.For(s.Model, s.Evidence))}</td><td>{E(s.ReferenceDate)}</td></tr>");
+        foreach (var s in r.Signals) sb.Append($"<tr><td>{E(s.SignalId)}</td><td>{E(s.Model)}</td><td>{E(CandidateRegister.Nl(s.Review))}</td><td>{E(Explanation.For(s.Model, s.Evidence))}</td><td>{E(s.LastReferenceDate)}</td></tr>");
         sb.Append($"</table><h2>Gegevens in snapshots ({r.Rows.Count})</h2><table border=\"1\" id=\"subject-rows\"><tr><th>Bron</th><th>Bestand</th><th>Peildatum</th><th>Regel</th><th>Kolom</th></tr>");
         foreach (var row in r.Rows) sb.Append($"<tr><td>{E(row.Source)}</td><td>{E(row.FileName)}</td><td>{E(row.Date)}</td><td>{E(row.Line)}</td><td>{E(row.Column)}</td></tr>");
         sb.Append($"</table><h2>Auditspoor ({r.Audit.Count})</h2><table border=\"1\" id=\"subject-audit\"><tr><th>Wanneer</th><th>Wie</th><th>Actie</th><th>Signaal</th><th>Reden</th></tr>");

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 using static SignalPipeline.Functions.Review.Html;
 
@@ -12,18 +13,18 @@ public static class ActionEndpoints
     /// <summary>A written reason, not a keystroke: at least this many characters after trimming.</summary>
     public const int MinReasonLength = 10;
 
-    public static string Forms(HttpContext http, Candidate c)
+    public static string Forms(HttpContext http, SignalState c)
     {
         var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         var token = $"<input type=\"hidden\" name=\"{E(af.FormFieldName)}\" value=\"{E(af.RequestToken)}\">";
         var id = E(c.SignalId);
-        var decision = c.Status == SignalRegister.Kandidaat ? $"""
+        var decision = c.Review == ReviewState.Open ? $"""
             <form method="post" action="/review/signals/{id}/decision" id="decision-form" class="box">{token}
               <label>Reden van het besluit <input name="reason" required minlength="{MinReasonLength}" maxlength="2000"></label><br>
               <button type="submit" name="action" value="register">Registreren (fase 1)</button>
               <button type="submit" name="action" value="dismiss">Afwijzen</button>
             </form>
-            """ : $"<p>Besluit genomen: <strong>{E(c.Status)}</strong>.</p>";
+            """ : $"<p>Besluit genomen: <strong>{E(CandidateRegister.Nl(c.Review))}</strong>.</p>";
         return $"""
             <h2>Acties</h2>
             <form method="post" action="/review/signals/{id}/reveal" id="reveal-form" class="box">{token}
@@ -48,7 +49,9 @@ public static class ActionEndpoints
 
             // Audit first: if the trace cannot be written, nothing is shown.
             await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "reveal", id, reason!.Trim(), null), ct);
-            var identity = await services.Identities.RevealAsync(c.Object, c.Subjects, c.Lineage.Snapshots, ct);
+            // As of the observation the decision was taken on (its snapshots), or else the latest one.
+            var basis = c.Decision is { } d ? await services.Register.ObservationAsync(id, d.ObservationRunId, ct) : null;
+            var identity = await services.Identities.RevealAsync(basis?.Object ?? c.Object, basis?.Subjects ?? c.Subjects, (basis?.Lineage ?? c.Lineage).Snapshots, ct);
             http.Response.Headers.CacheControl = "no-store";
             http.Response.Headers.Pragma = "no-cache";
             var body = $"""
@@ -70,14 +73,14 @@ public static class ActionEndpoints
         {
             if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
             var user = Principal.From(http.Request, dev)!;
-            var status = action switch { "register" => SignalRegister.Geregistreerd, "dismiss" => SignalRegister.Afgewezen, _ => null };
+            ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
             if (status is null) return Page("Onbekende actie", "<h1>Onbekende actie</h1>", user, 400);
             if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Geen besluit vastgelegd</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
-            var result = await services.Register.DecideAsync(id, status, reason!.Trim(), user.Name, ct);
-            if (result == SignalRegister.Decision.NotFound) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
-            if (result == SignalRegister.Decision.AlreadyDecided)
+            var result = await services.Register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct);
+            if (result == DecideResult.NotFound) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            if (result == DecideResult.AlreadyDecided)
                 return Page("Al besloten", $"<h1>Over dit signaal is al besloten</h1><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 409);
-            await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), status), ct);
+            await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), CandidateRegister.Nl(status.Value)), ct);
             return Results.Redirect($"/review/signals/{Uri.EscapeDataString(id)}");
         });
     }

@@ -1,4 +1,5 @@
 using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Functions.Pipeline;
 using SignalPipeline.Functions.Azure;
 using static SignalPipeline.Functions.Review.Html;
 
@@ -11,7 +12,9 @@ public static class ReviewEndpoints
     const int PageSize = 25;
 
     /// <summary>The nightly states in the coordinator's words; the stored and exported values stay as in models.md.</summary>
-    static string Nl(string? state) => state switch { "new" => "nieuw", "continuing" => "doorlopend", "resolved" => "opgelost", _ => state ?? "" };
+    static string Nl(RunState state) => state switch { RunState.New => "nieuw", RunState.Continuing => "doorlopend", RunState.Resolved => "opgelost", _ => "overgenomen" };
+
+    static string Evidence(IReadOnlyDictionary<string, string> evidence) => string.Join("<br>", evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"));
 
     public static void Map(WebApplication app, AppServices services)
     {
@@ -24,15 +27,15 @@ public static class ReviewEndpoints
             var all = await services.Register.ListAsync(ct);
             var intakeErrors = await services.Intake.ErrorsAsync(ct);
             // Dates compare as yyyy-MM-dd text; a malformed bound simply matches nothing beyond it.
-            var filtered = all.Where(c => (c.IsActive || inactive == "1") && (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || c.Status == status)
-                    && (string.IsNullOrEmpty(theme) || c.Theme == theme) && (string.IsNullOrEmpty(state) || c.NightlyState == state)
-                    && (string.IsNullOrEmpty(from) || string.CompareOrdinal(c.ReferenceDate, from) >= 0)
-                    && (string.IsNullOrEmpty(to) || string.CompareOrdinal(c.ReferenceDate, to) <= 0))
-                .OrderByDescending(c => c.ReferenceDate, StringComparer.Ordinal).ThenBy(c => c.SignalId, StringComparer.Ordinal).ToList();
+            var filtered = all.Where(c => (c.IsActive || inactive == "1") && (string.IsNullOrEmpty(model) || c.Model == model) && (string.IsNullOrEmpty(status) || ExportService.Name(c.Review) == status)
+                    && (string.IsNullOrEmpty(theme) || c.Theme == theme) && (string.IsNullOrEmpty(state) || ExportService.Name(c.Nightly) == state)
+                    && (string.IsNullOrEmpty(from) || string.CompareOrdinal(c.LastReferenceDate, from) >= 0)
+                    && (string.IsNullOrEmpty(to) || string.CompareOrdinal(c.LastReferenceDate, to) <= 0))
+                .OrderByDescending(c => c.Returned).ThenByDescending(c => c.LastReferenceDate, StringComparer.Ordinal).ThenBy(c => c.SignalId, StringComparer.Ordinal).ToList();
             var p = Math.Max(1, page ?? 1);
             var rows = string.Concat(filtered.Skip((p - 1) * PageSize).Take(PageSize).Select(c => $"""
                 <tr><td><a href="/review/signals/{E(c.SignalId)}">{E(c.SignalId)}</a></td><td>{E(c.Model)}</td><td>{E(c.Theme)}</td>
-                <td>{E(c.Status)}</td><td>{E(Nl(c.NightlyState))}</td><td>{E(c.ReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
+                <td>{E(CandidateRegister.Nl(c.Review))}{(c.Returned ? " <strong class=\"returned\">teruggekeerd</strong>" : "")}</td><td>{E(Nl(c.Nightly))}</td><td>{E(c.LastReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
                 """));
             string Opt(string? current, string value, string? label = null) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(label ?? value))}</option>";
             var models = all.Select(c => c.Model).Distinct().Order().Prepend("");
@@ -47,8 +50,8 @@ public static class ReviewEndpoints
                 <form method="get" class="box">
                   <label>Model <select name="model">{string.Concat(models.Select(m => Opt(model, m)))}</select></label>
                   <label>Thema <select name="theme">{string.Concat(themes.Select(t => Opt(theme, t)))}</select></label>
-                  <label>Status <select name="status">{string.Concat(new[] { "", SignalRegister.Kandidaat, SignalRegister.Geregistreerd, SignalRegister.Afgewezen }.Select(s => Opt(status, s)))}</select></label>
-                  <label>Nachtrun <select name="state">{string.Concat(new[] { "", "new", "continuing", "resolved" }.Select(s => Opt(state, s, Nl(s))))}</select></label>
+                  <label>Status <select name="status">{Opt(status, "")}{string.Concat(new[] { ReviewState.Open, ReviewState.Registered, ReviewState.Dismissed }.Select(s => Opt(status, ExportService.Name(s), CandidateRegister.Nl(s))))}</select></label>
+                  <label>Nachtrun <select name="state">{Opt(state, "")}{string.Concat(new[] { RunState.New, RunState.Continuing, RunState.Resolved }.Select(s => Opt(state, ExportService.Name(s), Nl(s))))}</select></label>
                   <label>Peildatum van <input type="date" name="from" value="{E(from)}"></label>
                   <label>tot en met <input type="date" name="to" value="{E(to)}"></label>
                   <label><input type="checkbox" name="inactive" value="1"{(inactive == "1" ? " checked" : "")}> ook niet-actieve</label>
@@ -72,13 +75,16 @@ public static class ReviewEndpoints
             http.Response.Headers.CacheControl = "no-store";
             await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view", id, null, null), ct);
             var history = await services.Register.HistoryAsync(id, ct);
+            var observations = await services.Register.ObservationsAsync(id, ct);
             var body = $"""
                 <h1>Signaal {E(c.SignalId)}</h1>
+                {Returned(c, observations)}
                 <div class="box" id="explanation"><strong>Waarom:</strong> {E(Explanation.For(c.Model, c.Evidence))}</div>
                 <table><tr><th>Model</th><td>{E(c.Model)} {E(c.ModelVersion)}</td></tr><tr><th>Thema</th><td>{E(c.Theme)}</td></tr>
-                <tr><th>Status</th><td id="status">{E(c.Status)}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.NightlyState))} (laatst in run {E(c.LastRunId)})</td></tr>
+                <tr><th>Status</th><td id="status">{E(CandidateRegister.Nl(c.Review))}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.Nightly))} (laatst gevonden in run {E(c.LastRunId)}, peildatum {E(c.LastReferenceDate)})</td></tr>
                 <tr><th>Object (pseudoniem)</th><td><code>{E(c.Object)}</code></td></tr>
-                <tr><th>Bewijs</th><td>{string.Join("<br>", c.Evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"))}</td></tr></table>
+                <tr><th>Bewijs</th><td>{Evidence(c.Evidence)}</td></tr></table>
+                {(c.Decision is { } d ? $"<p class=\"box\" id=\"decision\">Besluit <strong>{E(CandidateRegister.Nl(d.State))}</strong> op {d.At:yyyy-MM-dd HH:mm} door {E(d.Actor)}: “{E(d.Reason)}” — genomen op de waarneming uit run {E(d.ObservationRunId)}.</p>" : "")}
                 <h2>Herkomst</h2>
                 <table id="lineage"><tr><th>Bron</th><th>Snapshot</th><th>Bestand</th><th>SHA-256</th><th>Rijen</th></tr>
                 {string.Concat(c.Lineage.Snapshots.Select(s => $"<tr><td>{E(s.Source)}</td><td>{E(s.SnapshotId)}</td><td>{E(s.FileName)}</td><td><code>{E(s.Sha256)}</code></td><td>{s.Rows}</td></tr>"))}
@@ -86,6 +92,10 @@ public static class ReviewEndpoints
                 <p><a href="/review/lineage/{E(c.SignalId)}">Volledige herkomst</a> · Run {E(c.FirstRunId)} · DPIA {E(c.Lineage.DpiaReference)} · register {E(c.Lineage.RegisterVersion)} (<code>{E(c.Lineage.RegisterSha256[..Math.Min(12, c.Lineage.RegisterSha256.Length)])}</code>)</p>
                 {(user.IsAny(Principal.Coordinator) ? ActionEndpoints.Forms(http, c) + SubjectEndpoints.InformationDutyForm(http, c) : "<p class=\"muted\">Beslissen en identiteit tonen kan alleen de informatiecoördinator.</p>")}
                 {(c.IsActive ? "" : $"<p class=\"box\" id=\"non-active\">Niet-actief sinds {c.NonActiveSince:yyyy-MM-dd}; wordt na de bewaartermijn verwijderd (protocol art. 12).</p>")}
+                <h2>Waarnemingen ({observations.Count})</h2>
+                <table id="observations"><tr><th>Run</th><th>Peildatum</th><th>Modelversie</th><th>Bewijs</th></tr>
+                {string.Concat(observations.Select(o => $"<tr><td>{E(o.RunId)}</td><td>{E(o.ReferenceDate)}</td><td>{E(o.ModelVersion)}</td><td>{Evidence(o.Evidence)}</td></tr>"))}
+                </table>
                 <h2>Geschiedenis</h2>
                 <table id="history"><tr><th>Wanneer</th><th>Gebeurtenis</th><th>Door</th><th>Toelichting</th></tr>
                 {string.Concat(history.Select(h => $"<tr><td>{h.At:yyyy-MM-dd HH:mm}</td><td>{E(h.Event)}</td><td>{E(h.Actor)}</td><td>{E(h.Detail)}</td></tr>"))}
@@ -105,6 +115,19 @@ public static class ReviewEndpoints
             res.Cookies.Append(Principal.DevCookie, Principal.Encode(name ?? $"ontwikkelaar-{r}", r), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict });
             return Results.Redirect(r is Principal.DpiaReviewer or Principal.Admin ? "/review/runs" : "/review");
         });
+    }
+
+    /// <summary>A returned signal shows the earlier decision and the evidence it was based on beside the new evidence.</summary>
+    static string Returned(SignalState c, IReadOnlyList<Observation> observations)
+    {
+        if (!c.Returned) return "";
+        var earlier = c.PreviousDecision ?? c.Decision;
+        var basis = earlier is null ? null : observations.FirstOrDefault(o => o.RunId == earlier.ObservationRunId);
+        return $"""
+            <div class="box returned" id="returned"><strong>Teruggekeerd:</strong> dit signaal was {(earlier is null ? "opgelost" : $"{E(CandidateRegister.Nl(earlier.State))} op {earlier.At:yyyy-MM-dd} (“{E(earlier.Reason)}”)")} en is opnieuw gesignaleerd. Beoordeel het opnieuw.
+            <table><tr><th>Bewijs bij het eerdere besluit</th><th>Nieuw bewijs</th></tr>
+            <tr><td>{(basis is null ? "—" : Evidence(basis.Evidence))}</td><td>{Evidence(c.Evidence)}</td></tr></table></div>
+            """;
     }
 
     /// <summary>401 without a principal, 403 without one of the roles; null when the request may pass.</summary>

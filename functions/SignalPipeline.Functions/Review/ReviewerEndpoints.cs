@@ -83,11 +83,11 @@ public static class ReviewerEndpoints
             var shadowModels = r.Models.Where(m => m.Outcome == "shadow").ToList();
             if (shadowModels.Count == 0) return "";
             var signals = await services.Runs.GetSignalsAsync(r.RunId, ct);
-            var ruleObjects = signals.Where(s => !s.Shadow && s.State != Analysis.Signals.SignalStates.Resolved).Select(s => s.Signal.Object).OfType<string>().ToHashSet();
+            var ruleObjects = signals.Where(s => !s.Shadow && s.State != Analysis.Signals.RunState.Resolved).Select(s => s.Signal.Object).OfType<string>().ToHashSet();
             var html = new System.Text.StringBuilder("<h2>Schaduwmodellen (niet naar intake)</h2><p class=\"muted\">Wat deze modellen zouden signaleren, zonder identiteiten, als bewijs voor de DPIA-beoordeling.</p>");
             foreach (var m in shadowModels)
             {
-                var would = signals.Where(s => s.Shadow && s.Signal.Model == m.Model && s.State != Analysis.Signals.SignalStates.Resolved).ToList();
+                var would = signals.Where(s => s.Shadow && s.Signal.Model == m.Model && s.State != Analysis.Signals.RunState.Resolved).ToList();
                 var overlap = would.Count(s => s.Signal.Object is { } o && ruleObjects.Contains(o));
                 html.Append($"<div class=\"box\" id=\"shadow-{E(m.Model)}\"><h3>{E(m.Model)} {E(m.Version)}</h3>");
                 html.Append($"<p>Scoreverdeling en model: {E(string.Join(" · ", (m.Facts ?? new Dictionary<string, string>()).Select(f => $"{f.Key} {f.Value}")))}</p>");
@@ -114,12 +114,12 @@ public static class ReviewerEndpoints
         {
             if (Gate(req) is { } denied) return denied;
             var register = services.LoadRegister();
-            var decisions = (await services.Register.ListAsync(ct)).GroupBy(c => c.Model).ToDictionary(g => g.Key, g => g.GroupBy(c => c.Status).ToDictionary(s => s.Key, s => s.Count()));
+            var decisions = (await services.Register.ListAsync(ct)).GroupBy(c => c.Model).ToDictionary(g => g.Key, g => g.GroupBy(c => c.Review).ToDictionary(s => s.Key, s => s.Count()));
             var cards = string.Concat(register.Models.Select(a =>
             {
                 var model = ModelCatalogue.Find(a.Id);
                 var d = decisions.GetValueOrDefault(a.Id) ?? [];
-                int reg = d.GetValueOrDefault(SignalRegister.Geregistreerd), dis = d.GetValueOrDefault(SignalRegister.Afgewezen), open = d.GetValueOrDefault(SignalRegister.Kandidaat);
+                int reg = d.GetValueOrDefault(Analysis.Signals.ReviewState.Registered), dis = d.GetValueOrDefault(Analysis.Signals.ReviewState.Dismissed), open = d.GetValueOrDefault(Analysis.Signals.ReviewState.Open);
                 var decided = reg + dis;
                 return $"""
                     <div class="box" id="card-{E(a.Id)}"><h2>{E(a.Name)} ({E(a.Id)} {E(a.Version)})</h2>

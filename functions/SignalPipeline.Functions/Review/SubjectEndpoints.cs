@@ -89,7 +89,7 @@ public static class SubjectEndpoints
         });
     }
 
-    public static string InformationDutyForm(HttpContext http, Azure.Candidate c)
+    public static string InformationDutyForm(HttpContext http, Analysis.Signals.SignalState c)
     {
         var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
         var current = c.InformationDutyPostponedReason is { } r

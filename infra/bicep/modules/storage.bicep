@@ -20,7 +20,7 @@ param quarantineRetentionDays int
 
 var containers = [ 'extracts', 'snapshots', 'quarantine', 'runs', 'lineage' ]
 var queues = [ 'extract-arrivals', 'extract-arrivals-poison', 'phase1-intake', 'phase1-intake-poison' ]
-var tables = [ 'signals', 'signalhistory', 'ingests', 'runs' ]
+var tables = [ 'signals', 'signalhistory', 'signalobservations', 'ingests', 'runs', 'keys' ]
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name

@@ -11,6 +11,8 @@ public sealed class AzuriteFixture : IDisposable
     readonly AzuriteLauncher launcher;
     public string ConnectionString => launcher.ConnectionString;
     public string ProjectRoot { get; } = PipelineSettings.FindProjectRoot();
+    /// <summary>One development key per storage account, as in a real deployment: every test on this Azurite shares it.</summary>
+    public string KeyFile { get; } = Path.Combine(Path.GetTempPath(), "sp-keys-" + Guid.NewGuid().ToString("N"), "dev-keys.json");
 
     public AzuriteFixture()
     {
@@ -27,6 +29,7 @@ public sealed class AzuriteFixture : IDisposable
         ["Storage:ConnectionString"] = ConnectionString,
         ["SignalPipeline:LocalDir"] = localDir,
         ["SignalPipeline:ProjectRoot"] = ProjectRoot,
+        ["SignalPipeline:DevKeyFile"] = KeyFile,
     };
 
     static int FreePortTriple()
@@ -42,5 +45,9 @@ public sealed class AzuriteFixture : IDisposable
         throw new InvalidOperationException("no free ports");
     }
 
-    public void Dispose() => launcher.Dispose();
+    public void Dispose()
+    {
+        launcher.Dispose();
+        try { Directory.Delete(Path.GetDirectoryName(KeyFile)!, true); } catch (DirectoryNotFoundException) { }
+    }
 }

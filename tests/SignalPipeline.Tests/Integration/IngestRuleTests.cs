@@ -31,7 +31,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
         var config = azurite.Settings(dir.Path);
         foreach (var (k, v) in extra) config[k] = v;
         var settings = PipelineSettings.From(new ConfigurationBuilder().AddInMemoryCollection(config).Build());
-        return new AppServices { Settings = settings, Storage = storage, Keys = new DevKeyFileProvider(Path.Combine(dir.Path, "keys.json"), TextWriter.Null), Clock = TimeProvider.System };
+        return new AppServices { Settings = settings, Storage = storage, Keys = new DevKeyFileProvider(azurite.KeyFile, TextWriter.Null), Clock = TimeProvider.System };
     }
 
     /// <summary>A fresh date per delivery, so tests never see each other's snapshots.</summary>

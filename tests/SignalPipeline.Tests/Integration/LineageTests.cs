@@ -95,7 +95,7 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         using var program = new ProgramProcess(settings);
         using var http = new HttpClient { BaseAddress = program.BaseAddress };
         http.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL", Principal.Encode("reviewer", Principal.DpiaReviewer));
-        var signal = (await new SignalRegister(storage).ListAsync()).First(c => c.Model == "BIB");
+        var signal = (await new CandidateRegister(storage).ListAsync()).First(c => c.Model == "BIB");
         var lineagePage = await http.GetStringAsync($"/review/lineage/{signal.SignalId}");
         foreach (var file in Directory.GetFiles(Path.Combine(dir.Path, "demo-extracts"), "*.csv", SearchOption.AllDirectories).Where(f => f.Contains("2026-11-07")))
             Assert.Contains(Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))), lineagePage);

@@ -24,7 +24,7 @@ public abstract class StorageScenario(AzuriteFixture azurite) : IDisposable
         var settings = PipelineSettings.From(new ConfigurationBuilder().AddInMemoryCollection(azurite.Settings(dir.Path)).Build());
         var storage = new StorageClients(azurite.ConnectionString, null);
         storage.EnsureCreatedAsync().GetAwaiter().GetResult();
-        return new AppServices { Settings = settings, Storage = storage, Keys = new DevKeyFileProvider(Path.Combine(dir.Path, "keys.json"), TextWriter.Null), Clock = clock };
+        return new AppServices { Settings = settings, Storage = storage, Keys = new DevKeyFileProvider(azurite.KeyFile, TextWriter.Null), Clock = clock };
     }
 
     protected static async Task IngestAndRun(AppServices s, IEnumerable<string> files, DateOnly date)
@@ -35,7 +35,7 @@ public abstract class StorageScenario(AzuriteFixture azurite) : IDisposable
             var outcome = await s.Ingest.IngestBlobAsync(await s.Ingest.DeliverAsync(f, source, date.ToString("yyyy-MM-dd")));
             Assert.Equal("accepted", outcome.Outcome);
         }
-        await s.Nightly.RunAsync(date, "test");
+        await s.Nightly.RunAsync(date, "test", TextWriter.Null);
         await s.Intake.DrainAsync(TextWriter.Null);
     }
 
@@ -54,11 +54,11 @@ public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azu
         await IngestAndRun(s, SampleExtracts.Write(Path.Combine(dir.Path, "x"), DateOnly.FromDateTime(t0.UtcDateTime), new SampleOptions()), DateOnly.FromDateTime(t0.UtcDateTime));
         var ovb = (await s.Register.ListAsync()).Where(c => c.Model == "OVB").Select(c => c.SignalId).Order().ToList();
         var (dismissed, registered) = (ovb[0], ovb[1]);
-        Assert.Equal(Functions.Azure.SignalRegister.Decision.Done, await s.Register.DecideAsync(dismissed, Functions.Azure.SignalRegister.Afgewezen, "Geen aanwijzingen na navraag", "coord"));
-        Assert.Equal(Functions.Azure.SignalRegister.Decision.Done, await s.Register.DecideAsync(registered, Functions.Azure.SignalRegister.Geregistreerd, "Naar casusoverleg fase 1", "coord"));
+        Assert.Equal(Functions.Azure.DecideResult.Done, await s.Register.DecideAsync(dismissed, Analysis.Signals.ReviewState.Dismissed, "Geen aanwijzingen na navraag", "coord"));
+        Assert.Equal(Functions.Azure.DecideResult.Done, await s.Register.DecideAsync(registered, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
         var total = (await s.Register.ListAsync()).Count;
 
-        async Task<Dictionary<string, Candidate>> At(int days)
+        async Task<Dictionary<string, Analysis.Signals.SignalState>> At(int days)
         {
             clock.Now = t0.AddDays(days);
             await s.Retention.RunAsync();

@@ -40,7 +40,7 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
         var cookies = new CookieContainer();
         using var http = Client(program, Principal.Coordinator, cookies);
         var storage = new StorageClients(azurite.ConnectionString, null);
-        var signal = (await new SignalRegister(storage).ListAsync()).First(c => c.Model == "OVB").SignalId;
+        var signal = (await new CandidateRegister(storage).ListAsync()).First(c => c.Model == "OVB").SignalId;
         // Filters: theme, model, reference date.
         static int Links(string page, string model) => Regex.Matches(page, $"href=\"/review/signals/{model}-").Count;
         var adres = await http.GetStringAsync("/review?theme=adresfraude");
@@ -102,7 +102,7 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(2, audit.Count(a => a.Action == "subject-request" && a.Reason == "Inzageverzoek 2026-040"));
         var mine = audit.Where(a => a.SignalId == signal).ToList();
         Assert.Single(mine, a => a.Action == "reveal" && a.Reason == "Voorbereiding integraal overleg, zaak 2026-17");
-        Assert.Single(mine, a => a.Action == "decision" && a.Detail == SignalRegister.Geregistreerd);
+        Assert.Single(mine, a => a.Action == "decision" && a.Detail == "geregistreerd");
         Assert.True(mine.Count(a => a.Action == "view") >= 3);
         Assert.DoesNotContain(audit, a => a.Reason == "kijken");
     }
@@ -127,7 +127,7 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/IntakeSignal", invocation)).StatusCode);
         invocation = new StringContent(JsonSerializer.Serialize(new { Data = new { msg = message }, Metadata = new { } }), System.Text.Encoding.UTF8, "application/json");
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/IntakeSignal", invocation)).StatusCode);
-        Assert.Single(await new SignalRegister(new StorageClients(azurite.ConnectionString, null)).ListAsync(), c => c.SignalId == "OVB-00000000000000000bad");
+        Assert.Single(await new CandidateRegister(new StorageClients(azurite.ConnectionString, null)).ListAsync(), c => c.SignalId == "OVB-00000000000000000bad");
 
         // A message that kept failing intake shows up for the coordinator.
         var storage = new StorageClients(azurite.ConnectionString, null);

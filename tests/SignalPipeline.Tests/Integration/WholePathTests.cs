@@ -31,10 +31,10 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains($"intake: {Planted.Values.Sum()} messages taken into the signalenregister", output);
 
         var storage = new StorageClients(azurite.ConnectionString, null);
-        var candidates = await new SignalRegister(storage).ListAsync();
+        var candidates = await new CandidateRegister(storage).ListAsync();
         Assert.Equal(Planted.Values.Sum(), candidates.Count);
         Assert.Equal(4, candidates.Count(c => c.Model == "OVB"));
-        Assert.All(candidates, c => Assert.Equal(SignalRegister.Kandidaat, c.Status));
+        Assert.All(candidates, c => Assert.Equal(Analysis.Signals.ReviewState.Open, c.Review));
         Assert.Contains(candidates, c => c.Model == "OVB" && c.Evidence["residents"] == "7" && c.Evidence["oppervlakte"] == "38");
         Assert.All(candidates, c => Assert.Equal(4, c.Lineage.Snapshots.Count));
         Assert.Contains(candidates, c => c.Model == "BIB" && c.Evidence["match"] == "subject en object" && c.Subjects.Single().StartsWith('K'));
@@ -55,7 +55,7 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var again = await Cli("demo", "--no-serve", "--date", "2026-11-02");
         Assert.Equal(0, again.Code);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(again.Out, ": duplicate").Count);
-        Assert.Equal(Planted.Values.Sum(), (await new SignalRegister(storage).ListAsync()).Count);
+        Assert.Equal(Planted.Values.Sum(), (await new CandidateRegister(storage).ListAsync()).Count);
 
         // Export: pseudonyms only, unless revealed with a reason (audited).
         var export = await Cli("signals", "export", "--format", "json");

@@ -93,7 +93,7 @@ public class AnoTests
         var approved = TestData.RegisterWith(j => j.Replace("\"status\": \"experimental\"", "\"status\": \"approved\""));
         var live = Run(approved);
         Assert.Equal(ano.Select(s => s.Signal.SignalId), live.ToQueue.Where(s => s.Signal.Model == "ANO").Select(s => s.Signal.SignalId));
-        Assert.All(live.Signals.Where(s => s.Signal.Model == "ANO"), s => Assert.Equal(SignalStates.New, s.State));
+        Assert.All(live.Signals.Where(s => s.Signal.Model == "ANO"), s => Assert.Equal(RunState.New, s.State));
 
         // Same snapshots, same scores, same signals.
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(ano), System.Text.Json.JsonSerializer.Serialize(Run(experimental).Signals.Where(s => s.Signal.Model == "ANO")));

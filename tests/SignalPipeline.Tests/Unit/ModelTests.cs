@@ -137,15 +137,15 @@ public class NightlyTests
     {
         var bag = World.Bag((V1, 20, "woonfunctie"), (V2, 20, "woonfunctie"), ("1771010000000003", 20, "woonfunctie"));
         var night1 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5) + World.Residents(V2, 6));
-        Assert.All(night1.Signals, s => Assert.Equal(SignalStates.New, s.State));
+        Assert.All(night1.Signals, s => Assert.Equal(RunState.New, s.State));
         var night2 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5) + World.Residents("1771010000000003", 4), previous: night1.Signals, runId: "R2", date: "2026-11-24");
         var byState = night2.Signals.GroupBy(s => s.State).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(1, byState[SignalStates.New]);
-        Assert.Equal(1, byState[SignalStates.Continuing]);
-        Assert.Equal(1, byState[SignalStates.Resolved]);
+        Assert.Equal(1, byState[RunState.New]);
+        Assert.Equal(1, byState[RunState.Continuing]);
+        Assert.Equal(1, byState[RunState.Resolved]);
         Assert.Single(night2.ToQueue);
         Assert.Equal(night1.Signals.Single(s => s.Signal.Evidence["residents"] == "5").Signal.SignalId,
-            night2.Signals.Single(s => s.State == SignalStates.Continuing).Signal.SignalId);
+            night2.Signals.Single(s => s.State == RunState.Continuing).Signal.SignalId);
     }
 
     [Fact]
@@ -155,7 +155,7 @@ public class NightlyTests
         var night1 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5));
         var suspended = TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"suspended\"").Replace("\"status\": \"experimental\"", "\"status\": \"suspended\""));
         var night2 = await World.RunAsync(bag, World.BrpHeader + World.Residents(V1, 5), register: suspended, previous: night1.Signals, runId: "R2");
-        Assert.Equal(SignalStates.Carried, Assert.Single(night2.Signals).State);
+        Assert.Equal(RunState.Carried, Assert.Single(night2.Signals).State);
         Assert.Empty(night2.ToQueue);
         Assert.All(night2.Record.Models, m => Assert.Equal("refused", m.Outcome));
     }
