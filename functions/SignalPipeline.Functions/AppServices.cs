@@ -16,15 +16,15 @@ public sealed class AppServices : IDisposable
     public AzuriteLauncher? Azurite { get; init; }
     public SnapshotStore Snapshots => new(Storage);
     public RunStore Runs => new(Storage);
-    public CandidateRegister Register => new(Storage, Clock);
+    public CandidateRegister Register => new(Storage, Clock, Faults);
     public AuditLog Audit => new(Storage);
     public LineageLog Lineage => new(Storage, Settings.LineageEndpoint, Console.Error);
     public IdentityResolver Identities => new(Snapshots, Keys);
-    public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock, Lineage);
-    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage) { FaultPoint = FaultPoint };
-    /// <summary>Test hook passed to the services that have fault points.</summary>
-    public Action<string>? FaultPoint { get; init; }
-    public IntakeService Intake => new(Storage, Register);
+    public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock, Lineage) { Faults = Faults };
+    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage) { Faults = Faults };
+    /// <summary>Fault drills (<c>Testing:FaultAt</c>, <c>Testing:KillAt</c>); none unless configured.</summary>
+    public FaultPoints Faults => Settings.Faults;
+    public IntakeService Intake => new(Storage, Register) { Faults = Faults };
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock);
     public RetentionService Retention => new(Storage, Register, Snapshots, Audit, Settings.Retention, Clock);

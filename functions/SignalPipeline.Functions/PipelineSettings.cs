@@ -19,6 +19,8 @@ public sealed record PipelineSettings
     public string DevKeyFile { get; init; } = Path.Combine(".local", "dev-keys.json");
     public string ProjectRoot { get; init; } = "";
     public bool DevSignIn { get; init; }
+    /// <summary>Fault drills for reliability tests; none unless <c>Testing:FaultAt</c> or <c>Testing:KillAt</c> is set.</summary>
+    public Pipeline.FaultPoints Faults { get; init; } = Pipeline.FaultPoints.None;
     public string TimeZone { get; init; } = "Europe/Amsterdam";
     /// <summary>Optional OpenLineage endpoint (e.g. Marquez <c>http://host:5000/api/v1/lineage</c>).</summary>
     public string? LineageEndpoint { get; init; }
@@ -49,6 +51,8 @@ public sealed record PipelineSettings
             DevKeyFile = c["SignalPipeline:DevKeyFile"] ?? Path.Combine(local, "dev-keys.json"),
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
+            Faults = c["Testing:FaultAt"] is null && c["Testing:KillAt"] is null ? Pipeline.FaultPoints.None
+                : new Pipeline.FaultPoints(Blank(c["Testing:FaultAt"]), Blank(c["Testing:KillAt"]), int.TryParse(c["Testing:FaultOnHit"], out var hit) && hit > 0 ? hit : 1),
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),
             Retention = new Pipeline.RetentionTerms
             {

@@ -14,7 +14,7 @@ public enum DecideResult { Done, NotFound, AlreadyDecided }
 /// changes only through <see cref="SignalState"/>'s transitions; this adapter reads, applies one and writes it back
 /// with optimistic concurrency. Observation and history rows are keyed by run, so a repeated write is a no-op, and
 /// they are written before the state: a crash between the two is repaired by the next attempt.</summary>
-public sealed class CandidateRegister(StorageClients storage, TimeProvider? clock = null)
+public sealed class CandidateRegister(StorageClients storage, TimeProvider? clock = null, Pipeline.FaultPoints? faults = null)
 {
     readonly TimeProvider time = clock ?? TimeProvider.System;
     const string Partition = "signal";
@@ -65,6 +65,7 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
             var t = transition(current);
             if (t.Next is not { } next) return t.Change;
             await before(t, ct);
+            faults?.Reach("register-observed");
             try
             {
                 if (current is null) await Signals.AddEntityAsync(ToEntity(next), ct);

@@ -32,7 +32,7 @@ public sealed class SnapshotStore(StorageClients storage)
         catch (System.Text.Json.JsonException) { return null; } // a torn pointer: LatestAsync falls back to the manifests
     }
 
-    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, CancellationToken ct = default)
+    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, Pipeline.FaultPoints? faults = null, CancellationToken ct = default)
     {
         var container = storage.Container(StorageClients.Snapshots);
         var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";
@@ -40,6 +40,7 @@ public sealed class SnapshotStore(StorageClients storage)
         if (report.Count > 0) await UploadJsonAsync(container, $"{prefix}/quarantine-report.json", report, ct);
         // The manifest goes last: a snapshot without one does not exist for readers.
         await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
+        faults?.Reach("ingest-stored");
         await UploadJsonAsync(container, $"{manifest.Source}/{manifest.Date}/current.json", new Pointer(manifest.SnapshotId), ct);
         await RememberAsync(manifest, StorageClients.Snapshots, $"{prefix}/manifest.json", ct);
     }

@@ -78,7 +78,7 @@ public static class CliApp
         Azure.StorageUnavailableException => (3, $"refused: {e.Message}"),
         _ when Azure.StorageFault.IsUnreachable(e) => (3, "refused: the storage account could not be reached; nothing was changed: run the same command again when it is back"),
         CliException or ArgumentException or Analysis.Register.RegisterException or InvalidOperationException
-            or Pipeline.RunIncompleteException or Azure.NightlyBusyException => (1, $"error: {e.Message}"),
+            or Pipeline.RunIncompleteException or Azure.NightlyBusyException or Pipeline.InjectedFaultException => (1, $"error: {e.Message}"),
         global::Azure.RequestFailedException r => (1, $"error: storage refused a request ({r.Status} {r.ErrorCode}); run the same command again, and report it if it persists"),
         _ => (1, $"error: unexpected {e.GetType().Name}; nothing that was completed is lost: run the same command again, and report it if it persists"),
     };

@@ -20,6 +20,9 @@ public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotMani
 /// second stream → store, or quarantine. The blob is streamed twice and never loaded whole.</summary>
 public sealed class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
+    /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
+    public FaultPoints Faults { get; init; } = FaultPoints.None;
+
     public async Task<IngestOutcome> IngestBlobAsync(string blobName, Action<long>? progress = null, CancellationToken ct = default)
     {
         var parts = blobName.Split('/');
@@ -86,7 +89,8 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
             await lineage.EmitAsync(OpenLineage.IngestEnd(reg.Municipality, manifest, clock.GetUtcNow()), ct);
             return new(blobName, "rejected", manifest, result.RejectionReason);
         }
-        await using (spool) await snapshots.SaveAcceptedAsync(manifest, spool, result.Quarantine, ct);
+        Faults.Reach("ingest-built");
+        await using (spool) await snapshots.SaveAcceptedAsync(manifest, spool, result.Quarantine, Faults, ct);
         await lineage.EmitAsync(OpenLineage.IngestEnd(reg.Municipality, manifest, clock.GetUtcNow()), ct);
         if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");

@@ -11,6 +11,9 @@ public sealed class IntakeRejectedException(string message) : Exception(message)
 /// Functions host retries it and finally moves it to <c>phase1-intake-poison</c>; the CLI does the same by hand.</summary>
 public sealed class IntakeService(StorageClients storage, CandidateRegister register)
 {
+    /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
+    public FaultPoints Faults { get; init; } = FaultPoints.None;
+
     public const int MaxDequeueCount = 5;
 
     /// <summary>Takes one message in. Re-delivery changes nothing; a message older than what the register holds for
@@ -95,10 +98,11 @@ public sealed class IntakeService(StorageClients storage, CandidateRegister regi
                 try
                 {
                     await ProcessAsync(msg.MessageText, ct);
+                    Faults.Reach("intake-taken");
                     await queue.DeleteMessageAsync(msg.MessageId, msg.PopReceipt, ct);
                     processed++;
                 }
-                catch (Exception e) when (e is not OperationCanceledException && !StorageFault.IsUnreachable(e))
+                catch (Exception e) when (e is not (OperationCanceledException or InjectedFaultException) && !StorageFault.IsUnreachable(e))
                 {
                     if (msg.DequeueCount >= MaxDequeueCount)
                     {

@@ -31,8 +31,8 @@ public sealed record NightlyResult(RunRecord Record, IReadOnlyList<RunSignal> Si
 public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, CandidateRegister register, IntakeService intake,
     IKeyProvider keys, Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
-    /// <summary>Test hook: called with the name of each step as it is reached (fault injection).</summary>
-    public Action<string>? FaultPoint { get; init; }
+    /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
+    public FaultPoints Faults { get; init; } = FaultPoints.None;
 
     public async Task<NightlyResult> RunAsync(DateOnly referenceDate, string trigger, TextWriter log, IReadOnlyList<string>? territory = null, CancellationToken ct = default)
     {
@@ -63,6 +63,8 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             && await runs.GetAsync(done.RunId, ct) is { } doneRecord && doneRecord.InputsSha256 == inputs)
         {
             notes.Add($"run {done.RunId} already completed for {date} with the same snapshots and register; nothing to do");
+            var (p3, q3) = await intake.DrainAsync(log, ct); // the intake is part of the nightly: what is queued is taken in
+            processed += p3; poisoned += q3;
             return new NightlyResult(doneRecord, await runs.GetSignalsAsync(done.RunId, ct), notes, processed, poisoned) { Queued = queued };
         }
 
@@ -83,9 +85,9 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         {
             Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,
         };
-        FaultPoint?.Invoke("computed");
+        Faults.Reach("computed");
         await runs.SaveAsync(record, outcome.Signals, ct);
-        FaultPoint?.Invoke("saved");
+        Faults.Reach("saved");
         await lineage.EmitAsync(LineageEvents(record).Start, ct);
         if (backfill)
         {
@@ -113,17 +115,17 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             foreach (var o in plan.ToIntake)
             {
                 await queue.SendMessageAsync(Json.Serialize(IntakeMessage.From(o)), ct);
-                if (++sent == 1) FaultPoint?.Invoke("queueing");
+                if (++sent == 1) Faults.Reach("queueing");
             }
-            FaultPoint?.Invoke("queued");
+            Faults.Reach("queued");
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct };
             await Parallel.ForEachAsync(plan.ToContinue, parallel, async (o, c) => await register.RaiseAsync(o, c));
-            FaultPoint?.Invoke("continued");
+            Faults.Reach("continued");
             await Parallel.ForEachAsync(plan.ToResolve, parallel, async (id, c) => await register.ResolveAsync(id, record.RunId, c));
-            FaultPoint?.Invoke("resolved");
+            Faults.Reach("resolved");
         }
         var (processed, poisoned) = await intake.DrainAsync(log, ct);
-        FaultPoint?.Invoke("drained");
+        Faults.Reach("drained");
         if (!record.Backfill)
         {
             var after = (await register.ListAsync(ct)).ToDictionary(s => s.SignalId, StringComparer.Ordinal);

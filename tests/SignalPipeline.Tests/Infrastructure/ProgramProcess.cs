@@ -38,7 +38,7 @@ public sealed class ProgramProcess : IDisposable
     }
 
     /// <summary>functions/SignalPipeline.Functions/bin/{Configuration}/net10.0/signalpipeline.dll, built with the tests.</summary>
-    static string ProgramDll()
+    public static string ProgramDll()
     {
         var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/{Configuration}/net10.0/
         var root = Functions.PipelineSettings.FindProjectRoot();
