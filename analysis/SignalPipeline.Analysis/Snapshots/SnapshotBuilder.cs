@@ -121,7 +121,6 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         var row = new string?[layout.Columns.Count];
         var envelopeFields = new Dictionary<string, string>();
         var errors = new List<(string? Column, string Reason)>();
-        var previousLine = csv.LineNumber; // the header's last line
 
         while (true)
         {
@@ -140,18 +139,17 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             var line = csv.LineNumber;
             // Structure errors reject the file whole: after a stray quote or a shifted row, no later row can be trusted
             // to be what the municipality meant, and a silently shorter snapshot would resolve signals that still hold.
-            if (line - previousLine > 1 && LineBreaksInValues(csv) is var spanned and > 0)
+            // (The reader numbers a record by the line it starts on.)
+            if (LineBreaksInValues(csv) is var spanned and > 0)
             {
-                var start = line - spanned;
-                quarantine.Add(new(fileName, start, null, $"a value starting on line {start} runs over a line break up to line {line} (an unterminated quote?)"));
-                return Rejected($"line {start}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded);
+                quarantine.Add(new(fileName, line, null, $"a value starting on line {line} runs over a line break up to line {line + spanned} (an unterminated quote?)"));
+                return Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded);
             }
             if (csv.FieldCount != headers.Length)
             {
                 quarantine.Add(new(fileName, line, null, $"row has {csv.FieldCount} fields, the header has {headers.Length}"));
                 return Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded);
             }
-            previousLine = line;
             Array.Clear(row);
             envelopeFields.Clear();
             errors.Clear();
@@ -208,7 +206,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
     {
         long n = 0;
         for (var i = 0; i < csv.FieldCount; i++)
-            if (csv.GetString(i) is { } v) n += v.AsSpan().Count('\n');
+            if (csv.GetString(i) is { } v && v.Contains('\n')) n += v.AsSpan().Count('\n');
         return n;
     }
 

@@ -20,20 +20,35 @@ public sealed class StorageClients
 
     public StorageClients(string? connectionString, string? accountName)
     {
+        // Transient faults are retried a few times with a short backoff (about 4 s in all); an account that stays
+        // unreachable then ends the command with exit 3 instead of minutes of silent retries.
+        var blobOptions = Retrying(new BlobClientOptions());
+        var queueOptions = Retrying(new QueueClientOptions());
+        var tableOptions = Retrying(new TableClientOptions());
         if (connectionString is not null)
         {
-            Blobs = new BlobServiceClient(connectionString);
-            Queues = new QueueServiceClient(connectionString);
-            Tables = new TableServiceClient(connectionString);
+            Blobs = new BlobServiceClient(connectionString, blobOptions);
+            Queues = new QueueServiceClient(connectionString, queueOptions);
+            Tables = new TableServiceClient(connectionString, tableOptions);
         }
         else if (accountName is not null)
         {
             var credential = new DefaultAzureCredential();
-            Blobs = new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential);
-            Queues = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential);
-            Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential);
+            Blobs = new BlobServiceClient(new Uri($"https://{accountName}.blob.core.windows.net"), credential, blobOptions);
+            Queues = new QueueServiceClient(new Uri($"https://{accountName}.queue.core.windows.net"), credential, queueOptions);
+            Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, tableOptions);
         }
         else throw new InvalidOperationException("No storage configured: set Storage:ConnectionString or Storage:AccountName.");
+    }
+
+    static T Retrying<T>(T options) where T : global::Azure.Core.ClientOptions
+    {
+        options.Retry.MaxRetries = 3;
+        options.Retry.Mode = global::Azure.Core.RetryMode.Exponential;
+        options.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(100);
+        return options;
     }
 
     public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
