@@ -66,12 +66,17 @@ public sealed class AzuriteLauncher : IDisposable
         catch { return false; }
     }
 
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    static extern int kill(int pid, int signal);
+
+    /// <summary>Stops Azurite by its PID: SIGTERM first, so it writes its metadata to disk (a SIGKILL loses what its
+    /// database had not saved yet — the next command would find half a storage account), then SIGKILL if it hangs.</summary>
     public void Dispose()
     {
         if (process is { HasExited: false })
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(5000);
+            if (!OperatingSystem.IsWindows() && kill(process.Id, 15) == 0 && process.WaitForExit(15_000)) { }
+            else { process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
         }
         process?.Dispose();
         process = null;

@@ -99,6 +99,22 @@ public sealed class PipelineUnderTest : IDisposable
         return text.ToString();
     }
 
+    /// <summary>The built program as an operator runs it, in its own process (so that it can be killed), with this
+    /// pipeline's settings and <paramref name="env"/> on top.</summary>
+    public async Task<(int Code, int Pid, string Output)> RunProgram(Dictionary<string, string> env, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(ProgramProcess.ProgramDll());
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in Settings) psi.Environment[k.Replace(":", "__")] = v;
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException("the program did not finish in 120 s"); }
+        return (process.ExitCode, process.Id, await output + await error);
+    }
+
     public void Dispose()
     {
         Azurite.Dispose();

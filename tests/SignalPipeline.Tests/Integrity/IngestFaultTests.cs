@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SignalPipeline.Functions.Azure;
 using SignalPipeline.Tests.Infrastructure;
 
@@ -118,7 +117,7 @@ public sealed class IngestFaultTests
         foreach (var (step, night) in new[] { ("ingest-built", 1), ("ingest-stored", 2) })
         {
             var root = Nights.Write(Path.Combine(p.Dir.Path, "x"), night);
-            var (code, pid, output) = await RunProgram(p, new() { ["Testing__KillAt"] = step }, "ingest", root);
+            var (code, pid, output) = await p.RunProgram(new() { ["Testing__KillAt"] = step }, "ingest", root);
             Assert.True(code != 0, output);
             var leftovers = Path.Combine(Path.GetTempPath(), "signalpipeline", pid.ToString());
             if (step == "ingest-built") Assert.True(Directory.EnumerateFiles(leftovers).Any(), "the killed ingest left its spool behind");
@@ -148,19 +147,5 @@ public sealed class IngestFaultTests
         await container.GetBlobClient($"brp/{Nights.DateText(3)}/brp-x/data.parquet").UploadAsync(BinaryData.FromString("partial"));
         await container.GetBlobClient($"brp/{Nights.DateText(3)}/current.json").UploadAsync(BinaryData.FromString("{\"snapshot_id\":"));
         Assert.Equal(night2, await Current(p, "brp", 3));
-    }
-
-    static async Task<(int Code, int Pid, string Output)> RunProgram(PipelineUnderTest p, Dictionary<string, string> env, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(ProgramProcess.ProgramDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in p.Settings) psi.Environment[k.Replace(":", "__")] = v;
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var process = Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException("the program did not finish in 120 s"); }
-        return (process.ExitCode, process.Id, await output + await error);
     }
 }

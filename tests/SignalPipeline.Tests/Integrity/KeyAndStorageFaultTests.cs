@@ -102,4 +102,26 @@ public sealed class KeyAndStorageFaultTests
             Assert.DoesNotContain("AccountKey", lines[0]);
         }
     }
+
+    [Fact]
+    public async Task Local_Azurite_started_by_one_command_keeps_everything_for_the_next()
+    {
+        // No storage configured: each command starts the project's Azurite on 10000-10002 and stops it when done.
+        if (AzuriteLauncher.Listening(10000)) return; // someone else's Azurite is serving there; nothing to show
+        using var dir = new TempDir();
+        var settings = new Dictionary<string, string?> { ["SignalPipeline:LocalDir"] = dir.Path };
+        async Task<(int Code, string Out)> Run(params string[] args)
+        {
+            var o = new StringWriter(); var e = new StringWriter();
+            var code = await Functions.Cli.CliApp.RunAsync(args, o, e, settings);
+            return (code, o + e.ToString());
+        }
+        Assert.Equal(0, (await Run("ingest", Nights.Write(dir.File("x"), 1))).Code);
+        Assert.False(AzuriteLauncher.Listening(10000), "the command stops the Azurite it started");
+        var nightly = await Run("nightly", "--date", Nights.DateText(1));
+        Assert.True(nightly.Code == 0, nightly.Out);
+        Assert.Contains("model OVB 1.0.0: ran; new", nightly.Out);
+        var list = await Run("signals", "list");
+        Assert.Equal(Enumerable.Range(0, Nights.Dwellings).Count(i => Nights.Residents(i, 1) >= 4), list.Out.Split('\n').Count(l => l.StartsWith("{\"signal_id\"")));
+    }
 }

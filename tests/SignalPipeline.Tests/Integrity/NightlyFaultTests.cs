@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 using SignalPipeline.Functions.Pipeline;
@@ -72,7 +71,7 @@ public sealed class NightlyFaultTests
         {
             foreach (var step in new[] { "queueing", "intake-taken" })
             {
-                var (code, output) = await RunProgram(p, new() { ["Testing__KillAt"] = step, ["Testing__FaultOnHit"] = step == "intake-taken" ? "3" : "1" },
+                var (code, _, output) = await p.RunProgram(new() { ["Testing__KillAt"] = step, ["Testing__FaultOnHit"] = step == "intake-taken" ? "3" : "1" },
                     "nightly", "--date", Nights.DateText(2));
                 Assert.True(code != 0, $"the process should have been killed at {step}: {output}");
             }
@@ -154,20 +153,5 @@ public sealed class NightlyFaultTests
         // The intake is free again: the next night runs without the bad messages in the way.
         await p.Ingest(2);
         await p.Nightly(2);
-    }
-
-    /// <summary>The built program as an operator runs it, in its own process (so it can be killed).</summary>
-    static async Task<(int Code, string Output)> RunProgram(PipelineUnderTest p, Dictionary<string, string> env, params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(ProgramProcess.ProgramDll());
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in p.Settings) psi.Environment[k.Replace(":", "__")] = v;
-        foreach (var (k, v) in env) psi.Environment[k] = v;
-        using var process = Process.Start(psi)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000)) { process.Kill(true); throw new TimeoutException("the program did not finish in 120 s"); }
-        return (process.ExitCode, await output + await error);
     }
 }
