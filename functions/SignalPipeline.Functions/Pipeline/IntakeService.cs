@@ -97,7 +97,8 @@ public sealed class IntakeService(StorageClients storage, CandidateRegister regi
             {
                 try
                 {
-                    await ProcessAsync(msg.MessageText, ct);
+                    var result = await ProcessAsync(msg.MessageText, ct);
+                    if (result.Contains(": ignored", StringComparison.Ordinal)) log.WriteLine($"intake: {result}");
                     Faults.Reach("intake-taken");
                     await queue.DeleteMessageAsync(msg.MessageId, msg.PopReceipt, ct);
                     processed++;

@@ -130,6 +130,7 @@ public sealed class NightlyFaultTests
         var drained = await p.Cli("nightly", "--date", Nights.DateText(3));
         Assert.Equal(0, drained.Code);
         Assert.Contains($"intake: {night1.Count} messages taken", drained.Out);
+        Assert.Contains("ignored, stale (the register already holds a later run than R20260302-001)", drained.Out);
         Assert.Equal(before, await p.RegisterContents());
     }
 
@@ -153,5 +154,23 @@ public sealed class NightlyFaultTests
         // The intake is free again: the next night runs without the bad messages in the way.
         await p.Ingest(2);
         await p.Nightly(2);
+    }
+
+    [Fact]
+    public async Task A_corrected_extract_for_a_night_already_run_gives_a_new_run_that_reconciles_the_register()
+    {
+        using var p = new PipelineUnderTest();
+        await p.Ingest(1); await p.Nightly(1);
+        // A correction of night 1's BRP: night 3's residents under night 1's date.
+        var night3 = Path.Combine(Nights.Write(Path.Combine(p.Dir.Path, "n3"), 3), "brp", Nights.DateText(3), "brp.csv");
+        var ingest = await p.Cli("ingest", night3, "--source", "brp", "--date", Nights.DateText(1));
+        Assert.Contains("replaces snapshot", ingest.Out);
+        var rerun = await p.Cli("nightly", "--date", Nights.DateText(1));
+        Assert.True(rerun.Code == 0, rerun.Out + rerun.Err);
+        Assert.Contains("run R20260302-002: completed", rerun.Out);
+        var list = (await p.Cli("signals", "list")).Out;
+        var raised = Enumerable.Range(0, Nights.Dwellings).Count(i => Nights.Residents(i, 3) >= 4);
+        Assert.Equal(raised, System.Text.RegularExpressions.Regex.Matches(list, "\"raised\":true").Count);
+        Assert.Equal(raised, System.Text.RegularExpressions.Regex.Matches(list, "\"last_run\":\"R20260302-002\"").Count);
     }
 }
