@@ -19,6 +19,12 @@ public sealed record PipelineSettings
     public string DevKeyFile { get; init; } = Path.Combine(".local", "dev-keys.json");
     public string ProjectRoot { get; init; } = "";
     public bool DevSignIn { get; init; }
+    /// <summary><c>AZURE_FUNCTIONS_ENVIRONMENT</c>, else <c>ASPNETCORE_ENVIRONMENT</c>, else Production. Development
+    /// sign-in is refused anywhere but in Development.</summary>
+    public string EnvironmentName { get; init; } = "Production";
+    /// <summary>App Service authentication is on (<c>WEBSITE_AUTH_ENABLED</c> = True): only then is the principal header trusted.</summary>
+    public bool AppServiceAuthEnabled { get; init; }
+
     /// <summary>Fault drills for reliability tests; none unless <c>Testing:FaultAt</c> or <c>Testing:KillAt</c> is set.</summary>
     public Pipeline.FaultPoints Faults { get; init; } = Pipeline.FaultPoints.None;
     public string TimeZone { get; init; } = "Europe/Amsterdam";
@@ -51,6 +57,9 @@ public sealed record PipelineSettings
             DevKeyFile = c["SignalPipeline:DevKeyFile"] ?? Path.Combine(local, "dev-keys.json"),
             ProjectRoot = root,
             DevSignIn = bool.TryParse(c["Review:DevSignIn"], out var dev) && dev,
+            EnvironmentName = Blank(c["AZURE_FUNCTIONS_ENVIRONMENT"]) ?? Blank(c["ASPNETCORE_ENVIRONMENT"]) ?? "Production",
+            AppServiceAuthEnabled = string.Equals(c["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase),
+
             Faults = c["Testing:FaultAt"] is null && c["Testing:KillAt"] is null ? Pipeline.FaultPoints.None
                 : new Pipeline.FaultPoints(Blank(c["Testing:FaultAt"]), Blank(c["Testing:KillAt"]), int.TryParse(c["Testing:FaultOnHit"], out var hit) && hit > 0 ? hit : 1),
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),

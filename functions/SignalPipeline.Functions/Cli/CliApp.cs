@@ -44,7 +44,14 @@ public static class CliApp
             var overrides = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>());
             if (cli.Get("territory") is { } t) overrides["SignalPipeline:Territory"] = t;
             if (cli.Get("register") is { } r) overrides["SignalPipeline:Register"] = Path.GetFullPath(r);
-            if (verb == "demo") overrides["Review:DevSignIn"] = "true";
+            if (verb == "demo")
+            {
+                // The demo is a development tool: its sign-in is the development one, so its environment is Development
+                // unless one is set explicitly (then the development sign-in is refused outside Development).
+                overrides["Review:DevSignIn"] = "true";
+                if (Environment.GetEnvironmentVariable("AZURE_FUNCTIONS_ENVIRONMENT") is null && Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") is null)
+                    overrides["ASPNETCORE_ENVIRONMENT"] = "Development";
+            }
             var pipelineSettings = PipelineSettings.From(config.AddInMemoryCollection(overrides).Build());
             Analysis.Snapshots.TempFiles.RemoveLeftovers(); // a killed ingest leaves its spool behind; this start removes it
             if (verb == "sample-brp") return Verbs.SampleBrp(cli, output); // a file generator: no storage needed

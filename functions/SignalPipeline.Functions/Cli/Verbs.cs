@@ -94,11 +94,14 @@ public static class Verbs
         return 0;
     }
 
-    public static async Task<int> ServeAsync(AppServices s, CliArgs cli, TextWriter output)
+    /// <summary>Under the Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set) with the invocation routes; by hand or
+    /// from the demo without them.</summary>
+    public static async Task<int> ServeAsync(AppServices s, CliArgs cli, TextWriter output, bool demo = false)
     {
         var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-        var urls = cli.Get("urls") ?? (port is not null ? $"http://127.0.0.1:{port}" : "http://127.0.0.1:7071");
-        await using var app = HttpProgram.Build(s, urls);
+        var underHost = port is not null && !demo;
+        var urls = underHost ? $"http://127.0.0.1:{port}" : cli.Get("urls") ?? "http://127.0.0.1:7071";
+        await using var app = HttpProgram.Build(s, urls, invocationRoutes: underHost);
         await app.StartAsync();
         output.WriteLine($"listening on {urls}");
         // The host's console lifetime turns Ctrl+C and SIGTERM into a graceful stop; then Azurite is stopped by PID.
@@ -179,6 +182,6 @@ public static class Verbs
         if (cli.Has("no-serve")) return 0;
         var urls = cli.Get("urls") ?? "http://127.0.0.1:7071";
         output.WriteLine($"demo: review UI at {urls}/review/dev-login?role=coordinator  (development sign-in; Ctrl+C stops)");
-        return await ServeAsync(s, CliArgs.Parse(["serve", "--urls", urls]), output);
+        return await ServeAsync(s, CliArgs.Parse(["serve", "--urls", urls]), output, demo: true);
     }
 }

@@ -36,14 +36,12 @@ public static class ActionEndpoints
             """;
     }
 
-    public static void Map(WebApplication app, AppServices services)
+    /// <summary>Mapped on the coordinator's group (policy <see cref="Identity.Policies.Coordinator"/>).</summary>
+    public static void Map(RouteGroupBuilder group, AppServices services)
     {
-        var dev = services.Settings.DevSignIn;
-
-        app.MapPost("/review/signals/{id}/reveal", async (HttpContext http, string id, [FromForm] string? reason, CancellationToken ct) =>
+        group.MapPost("/signals/{id}/reveal", async (HttpContext http, string id, [FromForm] string? reason, CancellationToken ct) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
-            var user = Principal.From(http.Request, dev)!;
+            var user = Principal.From(http)!;
             if (await services.Register.GetAsync(id, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
             if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Identiteit niet getoond</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
 
@@ -69,10 +67,9 @@ public static class ActionEndpoints
             return Page($"Identiteit {id}", body, user);
         });
 
-        app.MapPost("/review/signals/{id}/decision", async (HttpContext http, string id, [FromForm] string? action, [FromForm] string? reason, CancellationToken ct) =>
+        group.MapPost("/signals/{id}/decision", async (HttpContext http, string id, [FromForm] string? action, [FromForm] string? reason, CancellationToken ct) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
-            var user = Principal.From(http.Request, dev)!;
+            var user = Principal.From(http)!;
             ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
             if (status is null) return Page("Onbekende actie", "<h1>Onbekende actie</h1>", user, 400);
             if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Geen besluit vastgelegd</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);

@@ -1,26 +1,33 @@
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 
 namespace SignalPipeline.Functions.Review;
 
-/// <summary>The signed-in user, from App Service authentication's <c>X-MS-CLIENT-PRINCIPAL</c> header (base64 JSON
-/// with claims), or in local development from the dev sign-in cookie.</summary>
+/// <summary>The signed-in user as the pages and the audit log name it: from App Service authentication's
+/// <c>X-MS-CLIENT-PRINCIPAL</c> header (base64 JSON with claims), or in Development from the signed sign-in cookie.</summary>
 public sealed record Principal(string Name, IReadOnlySet<string> Roles, bool IsDev)
 {
     public const string Coordinator = "coordinator", Oov = "oov", DpiaReviewer = "dpia-reviewer", Admin = "admin";
-    public const string DevCookie = "sp-dev-principal";
     public static readonly string[] SignalRoles = [Coordinator, Oov];
     /// <summary>Runs, models and lineage: no signal content and no identities, so reviewers and operations may look.</summary>
     public static readonly string[] OversightRoles = [DpiaReviewer, Coordinator, Admin];
 
     public bool IsAny(params string[] roles) => roles.Any(Roles.Contains);
 
-    public static Principal? From(HttpRequest request, bool devSignIn)
+    /// <summary>The user authentication established for this request (<see cref="Identity.ReviewIdentity"/>), or null.</summary>
+    public static Principal? From(HttpContext http)
     {
-        if (request.Headers.TryGetValue("X-MS-CLIENT-PRINCIPAL", out var header) && Parse(header.ToString()) is { } p) return p;
-        if (devSignIn && request.Cookies.TryGetValue(DevCookie, out var cookie) && Parse(cookie) is { } d) return d with { IsDev = true };
-        return null;
+        var user = http.User;
+        if (user.Identity is not { IsAuthenticated: true } identity) return null;
+        return new Principal(identity.Name ?? "onbekend", user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase),
+            identity.AuthenticationType == Identity.ReviewIdentity.DevScheme);
     }
+
+    public static Principal? From(HttpRequest request) => From(request.HttpContext);
+
+    public ClaimsPrincipal ToClaimsPrincipal(string scheme) =>
+        new(new ClaimsIdentity([new Claim(ClaimTypes.Name, Name), .. Roles.Select(r => new Claim(ClaimTypes.Role, r))], scheme, ClaimTypes.Name, ClaimTypes.Role));
 
     public static Principal? Parse(string base64)
     {

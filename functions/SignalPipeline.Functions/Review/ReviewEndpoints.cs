@@ -1,6 +1,7 @@
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Pipeline;
 using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Review.Identity;
 using static SignalPipeline.Functions.Review.Html;
 
 namespace SignalPipeline.Functions.Review;
@@ -16,14 +17,26 @@ public static class ReviewEndpoints
 
     static string Evidence(IReadOnlyDictionary<string, string> evidence) => string.Join("<br>", evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"));
 
+    /// <summary>The review UI and API as endpoint groups, one per audience, each requiring its policy.</summary>
     public static void Map(WebApplication app, AppServices services)
     {
-        var dev = services.Settings.DevSignIn;
+        var signals = app.MapGroup("/review").RequireAuthorization(Policies.Signals);
+        var coordinator = app.MapGroup("/review").RequireAuthorization(Policies.Coordinator);
+        var oversight = app.MapGroup("/review").RequireAuthorization(Policies.Oversight);
+        var dpia = app.MapGroup("/review").RequireAuthorization(Policies.DpiaReviewer);
+        app.MapGet(Html.StylesheetPath, () => Results.Text(Html.Stylesheet, "text/css; charset=utf-8")).AllowAnonymous();
+        MapSignals(signals, services);
+        ActionEndpoints.Map(coordinator, services);
+        SubjectEndpoints.Map(coordinator, services);
+        ReviewerEndpoints.Map(oversight, dpia, services);
+        if (services.Settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
+    }
 
-        app.MapGet("/review", async (HttpRequest req, string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct) =>
+    static void MapSignals(RouteGroupBuilder group, AppServices services)
+    {
+        group.MapGet("", async (HttpRequest req, string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct) =>
         {
-            if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
-            var user = Principal.From(req, dev)!;
+            var user = Principal.From(req)!;
             var all = await services.Register.ListAsync(ct);
             var intakeErrors = await services.Intake.ErrorsAsync(ct);
             // Dates compare as yyyy-MM-dd text; a malformed bound simply matches nothing beyond it.
@@ -66,11 +79,10 @@ public static class ReviewEndpoints
             return Page("Signalenregister", body, user);
         });
 
-        app.MapGet("/review/signals/{id}", async (HttpContext http, string id, CancellationToken ct) =>
+        group.MapGet("/signals/{id}", async (HttpContext http, string id, CancellationToken ct) =>
         {
             var req = http.Request;
-            if (Gate(req, dev, Principal.SignalRoles) is { } denied) return denied;
-            var user = Principal.From(req, dev)!;
+            var user = Principal.From(req)!;
             if (await services.Register.GetAsync(id, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
             http.Response.Headers.CacheControl = "no-store";
             await services.Audit.WriteAsync(new AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view", id, null, null), ct);
@@ -103,18 +115,6 @@ public static class ReviewEndpoints
                 """;
             return Page($"Signaal {id}", body, user);
         });
-
-        ActionEndpoints.Map(app, services);
-        ReviewerEndpoints.Map(app, services);
-        SubjectEndpoints.Map(app, services);
-
-        app.MapGet("/review/dev-login", (HttpRequest req, HttpResponse res, string? role, string? name) =>
-        {
-            if (!dev) return Results.NotFound();
-            var r = role is Principal.Coordinator or Principal.Oov or Principal.DpiaReviewer or Principal.Admin ? role : Principal.Coordinator;
-            res.Cookies.Append(Principal.DevCookie, Principal.Encode(name ?? $"ontwikkelaar-{r}", r), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict });
-            return Results.Redirect(r is Principal.DpiaReviewer or Principal.Admin ? "/review/runs" : "/review");
-        });
     }
 
     /// <summary>A returned signal shows the earlier decision and the evidence it was based on beside the new evidence.</summary>
@@ -128,17 +128,5 @@ public static class ReviewEndpoints
             <table><tr><th>Bewijs bij het eerdere besluit</th><th>Nieuw bewijs</th></tr>
             <tr><td>{(basis is null ? "—" : Evidence(basis.Evidence))}</td><td>{Evidence(c.Evidence)}</td></tr></table></div>
             """;
-    }
-
-    /// <summary>401 without a principal, 403 without one of the roles; null when the request may pass.</summary>
-    public static IResult? Gate(HttpRequest req, bool dev, params string[] roles)
-    {
-        var user = Principal.From(req, dev);
-        if (user is null)
-            return Page("Niet aangemeld", "<h1>Niet aangemeld</h1><p>Meld u aan via de identiteitsprovider van de gemeente.</p>" +
-                (dev ? "<p>Ontwikkelmodus: <a href=\"/review/dev-login?role=coordinator\">aanmelden als coördinator</a> · <a href=\"/review/dev-login?role=dpia-reviewer\">als DPIA-reviewer</a></p>" : ""), null, 401);
-        if (!user.IsAny(roles))
-            return Page("Geen toegang", $"<h1>Geen toegang</h1><p>Deze pagina is alleen voor de rollen {E(string.Join(", ", roles))} (protocol art. 10.3).</p>", user, 403);
-        return null;
     }
 }

@@ -11,14 +11,12 @@ namespace SignalPipeline.Functions.Review;
 /// OpenLineage events and Algoritmeregister entries. Never signal content, never identities.</summary>
 public static class ReviewerEndpoints
 {
-    public static void Map(WebApplication app, AppServices services)
+    /// <summary>Mapped on the oversight group (policy <see cref="Identity.Policies.Oversight"/>); shadow models' would-be
+    /// signals on the DPIA reviewer's group only.</summary>
+    public static void Map(RouteGroupBuilder app, RouteGroupBuilder dpia, AppServices services)
     {
-        var dev = services.Settings.DevSignIn;
-        IResult? Gate(HttpRequest req) => ReviewEndpoints.Gate(req, dev, Principal.OversightRoles);
-
-        app.MapGet("/review/runs", async (HttpRequest req, CancellationToken ct) =>
+        app.MapGet("/runs", async (HttpRequest req, CancellationToken ct) =>
         {
-            if (Gate(req) is { } denied) return denied;
             var rows = new List<string>();
             foreach (var id in (await services.Runs.ListIdsAsync(ct)).Reverse().Take(100))
             {
@@ -33,13 +31,12 @@ public static class ReviewerEndpoints
                 <h1>Nachtruns</h1>
                 <table id="runs"><tr><th>Run</th><th>Peildatum</th><th>Aanleiding</th><th>Modellen gedraaid</th><th>Geweigerd</th><th>Nieuw / doorlopend / opgelost</th><th>Gemarkeerde gebieden</th></tr>
                 {string.Concat(rows)}</table>
-                """, Principal.From(req, dev));
+                """, Principal.From(req));
         });
 
-        app.MapGet("/review/runs/{id}", async (HttpRequest req, string id, CancellationToken ct) =>
+        app.MapGet("/runs/{id}", async (HttpRequest req, string id, CancellationToken ct) =>
         {
-            if (Gate(req) is { } denied) return denied;
-            var user = Principal.From(req, dev);
+            var user = Principal.From(req);
             if (await services.Runs.GetAsync(id, ct) is not { } r) return Page("Niet gevonden", "<h1>Run niet gevonden</h1>", user, 404);
             var snapshots = new List<string>();
             foreach (var use in r.Snapshots)
@@ -59,7 +56,8 @@ public static class ReviewerEndpoints
             var areas = string.Concat(r.AreaReport.Select(a => $"""
                 <tr{(a.Flagged ? " class=\"flag\"" : "")}><td>{E(a.Pc4)}</td><td>{a.Residents}</td><td>{a.Signals}</td><td>{a.SignalsPer1000:0.0}</td><td>{(a.Flagged ? "ja" : "")}</td></tr>
                 """));
-            var shadowSection = await ShadowSectionAsync(services, r, ct);
+            var shadowLink = r.Models.Any(m => m.Outcome == "shadow")
+                ? $"<h2>Schaduwmodellen</h2><p><a href=\"/review/runs/{E(r.RunId)}/schaduw\" id=\"shadow-link\">Wat de schaduwmodellen zouden signaleren</a> (alleen voor de DPIA-beoordelaar).</p>" : "";
             return Page($"Run {id}", $"""
                 <h1>Run {E(r.RunId)}</h1>
                 <p>Peildatum {E(r.ReferenceDate)} · aanleiding {E(r.Trigger)} · gestart {r.StartedAt:yyyy-MM-dd HH:mm:ss} UTC · duur {r.DurationSeconds:0.0} s ·
@@ -74,8 +72,15 @@ public static class ReviewerEndpoints
                 <h2>Spreiding over postcodegebieden</h2>
                 <p class="muted">Open signalen per PC4 tegen ingeschrevenen per PC4. Gemarkeerd: meer dan {services.Settings.AreaReport.MaxRatio} keer het gemeentelijke gemiddelde, bij minstens {services.Settings.AreaReport.MinSignals} signalen.</p>
                 <table id="areas"><tr><th>PC4</th><th>Ingeschrevenen</th><th>Signalen</th><th>Per 1 000</th><th>Gemarkeerd</th></tr>{areas}</table>
-                {shadowSection}
+                {shadowLink}
                 """, user);
+        });
+
+        dpia.MapGet("/runs/{id}/schaduw", async (HttpRequest req, string id, CancellationToken ct) =>
+        {
+            var user = Principal.From(req);
+            if (await services.Runs.GetAsync(id, ct) is not { } r) return Page("Niet gevonden", "<h1>Run niet gevonden</h1>", user, 404);
+            return Page($"Schaduwmodellen {id}", $"<h1>Run {E(r.RunId)}</h1>{await ShadowSectionAsync(services, r, ct)}", user);
         });
 
         static async Task<string> ShadowSectionAsync(AppServices services, Analysis.Runs.RunRecord r, CancellationToken ct)
@@ -101,18 +106,16 @@ public static class ReviewerEndpoints
             return html.Append("</table>").ToString();
         }
 
-        app.MapGet("/review/runs/{id}/openlineage", async (HttpRequest req, string id, CancellationToken ct) =>
+        app.MapGet("/runs/{id}/openlineage", async (HttpRequest req, string id, CancellationToken ct) =>
         {
-            if (Gate(req) is { } denied) return denied;
             if (await services.Runs.GetAsync(id, ct) is not { } r) return Results.NotFound();
             var day = DateOnly.FromDateTime(r.StartedAt.UtcDateTime);
             var events = await services.Lineage.ForRunAsync(OpenLineage.RunUuid("nightly|" + id), [day, day.AddDays(1)], ct);
             return Results.Text(string.Concat(events.Select(e => e.ToJsonString() + "\n")), "application/x-ndjson");
         });
 
-        app.MapGet("/review/models", async (HttpRequest req, CancellationToken ct) =>
+        app.MapGet("/models", async (HttpRequest req, CancellationToken ct) =>
         {
-            if (Gate(req) is { } denied) return denied;
             var register = services.LoadRegister();
             var decisions = (await services.Register.ListAsync(ct)).GroupBy(c => c.Model).ToDictionary(g => g.Key, g => g.GroupBy(c => c.Review).ToDictionary(s => s.Key, s => s.Count()));
             var cards = string.Concat(register.Models.Select(a =>
@@ -132,20 +135,18 @@ public static class ReviewerEndpoints
                     <p><a href="/review/models/{E(a.Id)}/algoritmeregister.json">Algoritmeregister-beschrijving (JSON)</a></p></div>
                     """;
             }));
-            return Page("Modellen", $"<h1>Modellen in het DPIA-register {E(register.RegisterVersion)}</h1>{cards}", Principal.From(req, dev));
+            return Page("Modellen", $"<h1>Modellen in het DPIA-register {E(register.RegisterVersion)}</h1>{cards}", Principal.From(req));
         });
 
-        app.MapGet("/review/models/{id}/algoritmeregister.json", (HttpRequest req, string id) =>
+        app.MapGet("/models/{id}/algoritmeregister.json", (HttpRequest req, string id) =>
         {
-            if (Gate(req) is { } denied) return denied;
             var register = services.LoadRegister();
             return register.Find(id) is { } a ? Results.Text(AlgoritmeregisterEntry.For(a, register).ToJsonString(), "application/json") : Results.NotFound();
         });
 
-        app.MapGet("/review/lineage/{signalId}", async (HttpRequest req, string signalId, CancellationToken ct) =>
+        app.MapGet("/lineage/{signalId}", async (HttpRequest req, string signalId, CancellationToken ct) =>
         {
-            if (Gate(req) is { } denied) return denied;
-            var user = Principal.From(req, dev);
+            var user = Principal.From(req);
             if (await services.Register.GetAsync(signalId, ct) is not { } c) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
             var history = await services.Register.HistoryAsync(signalId, ct);
             var rows = new List<string>();

@@ -8,10 +8,9 @@ namespace SignalPipeline.Functions.Review;
 /// The BSN travels in a POST body, is pseudonymised at once and is never stored or echoed.</summary>
 public static class SubjectEndpoints
 {
-    public static void Map(WebApplication app, AppServices services)
+    /// <summary>Mapped on the coordinator's group (policy <see cref="Identity.Policies.Coordinator"/>).</summary>
+    public static void Map(RouteGroupBuilder group, AppServices services)
     {
-        var dev = services.Settings.DevSignIn;
-
         string Token(HttpContext http)
         {
             var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
@@ -33,17 +32,15 @@ public static class SubjectEndpoints
             </form>
             """;
 
-        app.MapGet("/review/betrokkene", (HttpContext http) =>
+        group.MapGet("/betrokkene", (HttpContext http) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
             http.Response.Headers.CacheControl = "no-store";
-            return Page("Verzoek van een betrokkene", $"<h1>Verzoek van een betrokkene</h1>{Forms(http)}", Principal.From(http.Request, dev));
+            return Page("Verzoek van een betrokkene", $"<h1>Verzoek van een betrokkene</h1>{Forms(http)}", Principal.From(http));
         });
 
-        app.MapPost("/review/betrokkene", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct) =>
+        group.MapPost("/betrokkene", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
-            var user = Principal.From(http.Request, dev)!;
+            var user = Principal.From(http)!;
             http.Response.Headers.CacheControl = "no-store";
             try
             {
@@ -62,10 +59,9 @@ public static class SubjectEndpoints
             catch (ArgumentException e) { return Page("Verzoek niet uitgevoerd", $"<h1>Verzoek niet uitgevoerd</h1><p>{E(e.Message)}</p>{Forms(http)}", user, 400); }
         });
 
-        app.MapPost("/review/betrokkene/wissen", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, CancellationToken ct) =>
+        group.MapPost("/betrokkene/wissen", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, CancellationToken ct) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
-            var user = Principal.From(http.Request, dev)!;
+            var user = Principal.From(http)!;
             try
             {
                 var r = await services.Subjects.EraseAsync(bsn ?? "", reason ?? "", user.Name, ct);
@@ -77,10 +73,9 @@ public static class SubjectEndpoints
             catch (ArgumentException e) { return Page("Niet gewist", $"<h1>Niet gewist</h1><p>{E(e.Message)}</p>{Forms(http)}", user, 400); }
         });
 
-        app.MapPost("/review/signals/{id}/informatieplicht", async (HttpContext http, string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct) =>
+        group.MapPost("/signals/{id}/informatieplicht", async (HttpContext http, string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct) =>
         {
-            if (ReviewEndpoints.Gate(http.Request, dev, Principal.Coordinator) is { } denied) return denied;
-            var user = Principal.From(http.Request, dev)!;
+            var user = Principal.From(http)!;
             if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < ActionEndpoints.MinReasonLength || !DateOnly.TryParse(reviewBy, out var review))
                 return Page("Onvolledig", $"<h1>Niet vastgelegd</h1><p>Geef een reden van minstens {ActionEndpoints.MinReasonLength} tekens en een datum om opnieuw te beoordelen.</p>", user, 400);
             if (!await services.Register.PostponeInformationDutyAsync(id, reason.Trim(), review, user.Name, ct)) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);

@@ -16,14 +16,20 @@ public sealed class ProgramProcess : IDisposable
     public string Output { get { lock (output) return output.ToString(); } }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
 
-    public ProgramProcess(IReadOnlyDictionary<string, string?> settings, bool devSignIn = false)
+    /// <param name="appServiceAuth">Play App Service with authentication on (<c>WEBSITE_AUTH_ENABLED=True</c>): the
+    /// principal header is then trusted, as the platform strips a client's own.</param>
+    /// <param name="devSignIn">Development sign-in, in the Development environment.</param>
+    public ProgramProcess(IReadOnlyDictionary<string, string?> settings, bool devSignIn = false, bool appServiceAuth = true, bool underHost = true, IReadOnlyDictionary<string, string>? env = null)
     {
         var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start(); Port = ((IPEndPoint)l.LocalEndpoint).Port; l.Stop();
         var psi = new ProcessStartInfo("dotnet") { ArgumentList = { ProgramDll() }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString();
+        if (underHost) psi.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString();
+        else { psi.ArgumentList.Add("serve"); psi.ArgumentList.Add("--urls"); psi.ArgumentList.Add($"http://127.0.0.1:{Port}"); }
         foreach (var (k, v) in settings) psi.Environment[k.Replace(":", "__")] = v;
-        if (devSignIn) psi.Environment["Review__DevSignIn"] = "true";
+        if (devSignIn) { psi.Environment["Review__DevSignIn"] = "true"; psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Development"; }
+        if (appServiceAuth) psi.Environment["WEBSITE_AUTH_ENABLED"] = "True";
+        foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         process = Process.Start(psi)!;
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

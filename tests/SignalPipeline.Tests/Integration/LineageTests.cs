@@ -104,8 +104,10 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         Assert.Contains("nationaliteit (never permitted", runPage);
         Assert.Contains("DPIA-DEMO-2026-01", runPage);
         Assert.Contains("id=\"areas\"", runPage);
-        Assert.Contains("id=\"shadow-ANO\"", runPage);   // the shadow model's evidence for the DPIA
-        Assert.Contains("model_sha256", runPage);
+        Assert.Contains("id=\"shadow-link\"", runPage);
+        var shadowPage = await http.GetStringAsync($"/review/runs/{runLink}/schaduw");
+        Assert.Contains("id=\"shadow-ANO\"", shadowPage);   // the shadow model's evidence for the DPIA
+        Assert.Contains("model_sha256", shadowPage);
         var runEvents = (await http.GetStringAsync($"/review/runs/{runLink}/openlineage")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["START", "COMPLETE"], runEvents.Select(e => JsonNode.Parse(e)!["eventType"]!.GetValue<string>()).ToArray());
         var models = await http.GetStringAsync("/review/models");
