@@ -37,7 +37,18 @@ public interface ISignalModel
     IReadOnlyDictionary<string, decimal> DefaultParameters { get; }
     /// <summary>Every source column the model reads; the gate checks them against the register.</summary>
     IReadOnlyDictionary<string, IReadOnlyList<string>> Reads { get; }
+    /// <summary>What kind of algorithm this is, for the reviewer and the Algoritmeregister: a rule people wrote, or a
+    /// model that learns from the data.</summary>
+    ModelMethod Method => ModelMethod.Rule;
     IEnumerable<Signal> Run(ModelContext context);
+}
+
+public enum ModelMethod
+{
+    /// <summary>A fixed rule over the data (regelgebaseerd).</summary>
+    Rule,
+    /// <summary>Unsupervised machine learning: an AI system in the sense of the AI Act.</summary>
+    UnsupervisedLearning,
 }
 
 public static class ModelCatalogue

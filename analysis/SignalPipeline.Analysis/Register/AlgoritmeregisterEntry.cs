@@ -23,7 +23,9 @@ public static class AlgoritmeregisterEntry
             ["status"] = a.Status switch { ApprovalStatus.Approved => "In gebruik", ApprovalStatus.Experimental => "In ontwikkeling", _ => "Buiten gebruik" },
             ["begin_date"] = a.ApprovedOn.ToString("yyyy-MM"),
             ["contact_email"] = Clip(register.ContactEmail ?? throw new RegisterException("the DPIA register needs contact_email for Algoritmeregister entries"), 500),
-            ["publication_category"] = "Impactvolle algoritmes",
+            // A learning model that scores residences for public-order follow-up is an AI system used to assess people's
+            // situations (AI Act annex III): category A. The fixed rules have impact on people: category B.
+            ["publication_category"] = model?.Method == ModelMethod.UnsupervisedLearning ? "Hoog-risico AI-systeem" : "Impactvolle algoritmes",
             ["goal"] = Clip(a.Purpose, 2500),
             ["proportionality"] = Clip("Het model ziet alleen gepseudonimiseerde gegevens en alleen de kolommen die de DPIA toestaat; nationaliteit, " +
                 "geboorteland en geslacht worden nooit gebruikt. Het draait alleen met een geldige goedkeuring van precies deze versie en parameters.", 2500),
@@ -36,13 +38,19 @@ public static class AlgoritmeregisterEntry
             ["impacttoetsen"] = Clip($"DPIA {a.DpiaReference}, goedgekeurd door {a.ApprovedBy} op {a.ApprovedOn:yyyy-MM-dd}; herbeoordeling uiterlijk {a.ReviewBy:yyyy-MM-dd}.", 2500),
             ["impacttoetsen_grouping"] = new JsonArray(new JsonObject { ["title"] = "Data Protection Impact Assessment (DPIA)" }),
             ["source_data"] = Clip($"Gemeentelijke extracten, per bron de gelezen kolommen: {sources}.", 2500),
-            ["methods_and_models"] = Clip($"Regelgebaseerd model {a.Id} versie {a.Version}: {rule} Parameters: " +
+            ["methods_and_models"] = Clip($"{MethodName(model?.Method)} {a.Id} versie {a.Version}: {rule} Parameters: " +
                 string.Join(", ", a.Parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key} = {p.Value}")) + ".", 5000),
             ["lang"] = "nld",
             ["standard_version"] = "1.0",
             ["source_id"] = Clip($"signalpipeline-{register.Municipality}-{a.Id}", 100),
         };
     }
+
+    static string MethodName(ModelMethod? method) => method switch
+    {
+        ModelMethod.UnsupervisedLearning => "Zelflerend model zonder labels (ongesuperviseerde anomaliedetectie met ML.NET RandomizedPca, elke nacht opnieuw getraind met een vaste seed)",
+        _ => "Regelgebaseerd model",
+    };
 
     static string SourceName(string source) => source switch
     {

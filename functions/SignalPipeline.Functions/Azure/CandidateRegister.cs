@@ -87,13 +87,14 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
         return change != Change.Unchanged;
     }
 
-    /// <summary>Removes a person or company pseudonym from a signal's subjects and observations (erasure, art. 14); a
-    /// signal left with neither object nor subject is deleted. Returns whether the signal still exists.</summary>
+    /// <summary>Removes a person or company pseudonym from a signal's subjects and observations (erasure, art. 14). A
+    /// signal that rests on that person alone (its only subject) is deleted, object or not: what is left would still be
+    /// about them. Returns whether the signal still exists.</summary>
     public async Task<bool> RemoveSubjectAsync(string signalId, string pseudonym, string actor, CancellationToken ct = default)
     {
         if (await GetAsync(signalId, ct) is not { } s) return false;
         if (!s.Subjects.Contains(pseudonym)) return true;
-        if (s.Subjects.Count == 1 && s.Object is null) { await DeleteAsync(signalId, ct); return false; }
+        if (s.Subjects.All(x => x == pseudonym)) { await DeleteAsync(signalId, ct); return false; }
         await foreach (var e in ObservationTable.QueryAsync<TableEntity>(e => e.PartitionKey == signalId, cancellationToken: ct))
         {
             var o = Json.Deserialize<Observation>(e.GetString("Observation"));

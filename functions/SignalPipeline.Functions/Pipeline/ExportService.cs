@@ -23,7 +23,8 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
 
     public async Task<(string RunId, IReadOnlyList<ExportRecord> Records)> BuildAsync(string run, bool reveal, string? reason, string actor, CancellationToken ct = default)
     {
-        if (reveal && string.IsNullOrWhiteSpace(reason)) throw new ArgumentException("--reveal needs --reason with a written reason; it goes into the audit log.");
+        if (reveal && !Analysis.Privacy.WrittenReason.IsAcceptable(reason))
+            throw new ArgumentException($"--reveal needs --reason with a written reason of at least {Analysis.Privacy.WrittenReason.MinLength} characters; it goes into the audit log.");
         var runId = run == "latest" ? await runs.LatestIdAsync(ct) : run;
         if (runId is null || await runs.GetAsync(runId, ct) is not { } record) throw new ArgumentException(run == "latest" ? "there is no run yet; run 'nightly' first" : $"run {run} does not exist");
         var signals = (await runs.GetSignalsAsync(runId, ct))

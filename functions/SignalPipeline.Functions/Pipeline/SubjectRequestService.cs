@@ -2,6 +2,7 @@ using System.Text;
 using Azure.Storage.Blobs.Models;
 using SignalPipeline.Analysis.Extracts;
 using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions.Azure;
@@ -18,7 +19,8 @@ public sealed record ErasureReport(int SignalsChanged, int SignalsDeleted, int S
 
 /// <summary>Data-subject requests (protocol art. 14). The BSN is checked and pseudonymised at the door and never stored;
 /// every request is audited with its reason.</summary>
-public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, CandidateRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock)
+public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, CandidateRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock,
+    Func<Analysis.Register.DpiaRegister>? dpia = null, PipelineSettings? settings = null)
 {
     static readonly (string Source, string Column)[] PersonColumns = [("brp", "bsn"), ("permits", "aanvrager_bsn"), ("enforcement", "betrokkene_bsn")];
 
@@ -32,15 +34,30 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
 
     static void RequireReason(string? reason)
     {
-        if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < 10) throw new ArgumentException("a data-subject request needs a written reason of at least 10 characters (it goes into the audit log)");
+        if (!WrittenReason.IsAcceptable(reason)) throw new ArgumentException($"a data-subject request needs a written reason of at least {WrittenReason.MinLength} characters (it goes into the audit log)");
     }
 
     public async Task<SubjectReport> FindAsync(string bsn, string reason, string actor, CancellationToken ct = default)
     {
         RequireReason(reason);
         var person = await PseudonymAsync(bsn, ct);
-        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "subject-request", null, reason.Trim(), "inzage (art. 14)"), ct);
+        // Whose data was looked up (the pseudonym, never the BSN), by whom and why.
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "subject-request", null, reason.Trim(), "inzage (art. 14)") { Subject = person }, ct);
 
+        var (rows, vbos) = await HeldAboutAsync(person, ct);
+        var signals = (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person) || c.Object is { } o && vbos.Contains(o))
+            .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
+        var ids = signals.Select(s => s.SignalId).ToHashSet();
+        var trail = new List<AuditEntry>();
+        await foreach (var b in storage.Container(StorageClients.Audit).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
+            if (DateOnly.TryParseExact(b.Name.Replace(".jsonl", ""), "yyyy-MM-dd", out var day))
+                trail.AddRange((await audit.ReadDayAsync(day, ct)).Where(e => e.SignalId is { } s && ids.Contains(s)));
+        return new SubjectReport(signals, rows, trail.OrderBy(e => e.At).ToList());
+    }
+
+    /// <summary>The snapshot rows that carry the person, and the verblijfsobjecten they are registered at.</summary>
+    async Task<(List<SnapshotRowRef> Rows, HashSet<string> Vbos)> HeldAboutAsync(string person, CancellationToken ct)
+    {
         var rows = new List<SnapshotRowRef>();
         var vbos = new HashSet<string>(StringComparer.Ordinal);
         var addresses = new HashSet<string>(StringComparer.Ordinal);
@@ -68,14 +85,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
             for (var i = 0; i < bag.RowCount; i++)
                 if (bag.Column("adres")[i] is { } a && addresses.Contains(a) && bag.Column("verblijfsobject_id")[i] is { } v) vbos.Add(v);
         }
-        var signals = (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person) || c.Object is { } o && vbos.Contains(o))
-            .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
-        var ids = signals.Select(s => s.SignalId).ToHashSet();
-        var trail = new List<AuditEntry>();
-        await foreach (var b in storage.Container(StorageClients.Audit).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
-            if (DateOnly.TryParseExact(b.Name.Replace(".jsonl", ""), "yyyy-MM-dd", out var day))
-                trail.AddRange((await audit.ReadDayAsync(day, ct)).Where(e => e.SignalId is { } s && ids.Contains(s)));
-        return new SubjectReport(signals, rows, trail.OrderBy(e => e.At).ToList());
+        return (rows, vbos);
     }
 
     /// <summary>Erasure: the person's pseudonym leaves every signal and run signal set; their snapshot rows (and with
@@ -84,6 +94,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
     {
         RequireReason(reason);
         var person = await PseudonymAsync(bsn, ct);
+        var (_, vbos) = await HeldAboutAsync(person, ct);
         int changed = 0, deleted = 0, rowsRemoved = 0, runSets = 0;
         foreach (var c in (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person)))
         {
@@ -101,6 +112,12 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
             rowsRemoved += t.RowCount - keep.Count;
             await snapshots.ReplaceDataAsync(m with { RowsErased = m.RowsErased + (t.RowCount - keep.Count), ErasedAt = clock.GetUtcNow() }, spool, ct);
         }
+        // Signals about the person's addresses that rest on them alone: without their rows the rule no longer fires.
+        foreach (var id in await RestingOnErasedAsync(vbos, ct))
+        {
+            await register.DeleteAsync(id, ct);
+            deleted++;
+        }
         foreach (var runId in await runs.ListIdsAsync(ct))
         {
             var set = await runs.GetSignalsAsync(runId, ct);
@@ -111,8 +128,28 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         }
         var report = new ErasureReport(changed, deleted, rowsRemoved, runSets);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "erasure", null, reason.Trim(),
-            $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast"), ct);
+            $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast") { Subject = person }, ct);
         return report;
+    }
+
+    /// <summary>The register's signals on these verblijfsobjecten that the latest completed run's models, run again on
+    /// that run's snapshots as they are now (the person's rows erased), no longer raise. Only models that ran then and
+    /// run now count: a refused model proves nothing either way.</summary>
+    async Task<IReadOnlyList<string>> RestingOnErasedAsync(HashSet<string> vbos, CancellationToken ct)
+    {
+        if (vbos.Count == 0 || dpia is null || settings is null) return [];
+        var latest = (await runs.ListAsync(ct)).LastOrDefault(r => r.Status == Analysis.Runs.RunStatus.Completed && !r.Backfill);
+        if (latest is null || await runs.GetAsync(latest.RunId, ct) is not { } run) return [];
+        var loaded = new Dictionary<string, Analysis.Runs.LoadedSnapshot>();
+        foreach (var use in run.Snapshots)
+            if (await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m) loaded[m.Source] = new(m, await snapshots.LoadAsync(m, ct: ct));
+        var again = Analysis.Runs.NightlyRunner.Run(new Analysis.Runs.RunInput(run.RunId, DateOnly.Parse(run.ReferenceDate), "erasure", run.Territory, dpia(),
+            loaded, null, [], Analysis.Models.ModelCatalogue.V1, settings.ModelParameters, clock, settings.AreaReport));
+        var ran = run.ModelsThatRan();
+        ran.IntersectWith(again.Record.ModelsThatRan());
+        var raised = again.Signals.Select(s => s.Signal.SignalId).ToHashSet(StringComparer.Ordinal);
+        return (await register.ListAsync(ct)).Where(s => s.Object is { } o && vbos.Contains(o) && ran.Contains(s.Model) && !raised.Contains(s.SignalId))
+            .Select(s => s.SignalId).ToList();
     }
 
     /// <summary>Rectification (art. 14): the data itself is corrected in the source register and arrives with the next
@@ -135,19 +172,28 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         return list;
     }
 
-    /// <summary>The report as a self-contained HTML page for the data subject's file (Dutch).</summary>
+    /// <summary>The report as a self-contained HTML page for the data subject's file (Dutch). It holds only this person's
+    /// data: no other person's pseudonym, and officials are named by role, not by name; the reasons officials wrote stay
+    /// out (they may concern others). The page says so.</summary>
     public static string ToHtml(SubjectReport r, DateTimeOffset at)
     {
         static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
         var sb = new StringBuilder();
         sb.Append($"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzageverzoek</title></head><body>");
         sb.Append($"<h1>Inzageverzoek (art. 14 privacyprotocol)</h1><p>Opgesteld {at:yyyy-MM-dd HH:mm} UTC. Het BSN is niet opgeslagen; gezocht is op het pseudoniem.</p>");
+        sb.Append("<p id=\"masking\">Dit overzicht bevat alleen gegevens over u. Gegevens over andere personen zijn weggelaten; medewerkers worden met hun rol genoemd, niet met hun naam, en de redenen die zij vastlegden zijn niet opgenomen omdat die ook anderen kunnen betreffen.</p>");
         sb.Append($"<h2>Signalen ({r.Signals.Count})</h2><table border=\"1\" id=\"subject-signals\"><tr><th>Signaal</th><th>Model</th><th>Status</th><th>Waarom</th><th>Peildatum</th></tr>");
         foreach (var s in r.Signals) sb.Append($"<tr><td>{E(s.SignalId)}</td><td>{E(s.Model)}</td><td>{E(CandidateRegister.Nl(s.Review))}</td><td>{E(Explanation.For(s.Model, s.Evidence))}</td><td>{E(s.LastReferenceDate)}</td></tr>");
         sb.Append($"</table><h2>Gegevens in snapshots ({r.Rows.Count})</h2><table border=\"1\" id=\"subject-rows\"><tr><th>Bron</th><th>Bestand</th><th>Peildatum</th><th>Regel</th><th>Kolom</th></tr>");
         foreach (var row in r.Rows) sb.Append($"<tr><td>{E(row.Source)}</td><td>{E(row.FileName)}</td><td>{E(row.Date)}</td><td>{E(row.Line)}</td><td>{E(row.Column)}</td></tr>");
         sb.Append($"</table><h2>Auditspoor ({r.Audit.Count})</h2><table border=\"1\" id=\"subject-audit\"><tr><th>Wanneer</th><th>Wie</th><th>Actie</th><th>Signaal</th><th>Reden</th></tr>");
-        foreach (var a in r.Audit) sb.Append($"<tr><td>{a.At:yyyy-MM-dd HH:mm}</td><td>{E(a.Actor)}</td><td>{E(a.Action)}</td><td>{E(a.SignalId)}</td><td>{E(a.Reason)}</td></tr>");
+        foreach (var a in r.Audit) sb.Append($"<tr><td>{a.At:yyyy-MM-dd HH:mm}</td><td>{E(RoleName(a.Role))}</td><td>{E(a.Action)}</td><td>{E(a.SignalId)}</td><td>(niet opgenomen)</td></tr>");
         return sb.Append("</table></body></html>").ToString();
     }
+
+    static string RoleName(string role) => role.Split(',').FirstOrDefault() switch
+    {
+        "coordinator" => "informatiecoördinator", "oov" => "medewerker openbare orde en veiligheid", "dpia-reviewer" => "DPIA-beoordelaar",
+        "admin" => "beheerder", "system" or "retention" => "systeem", _ => "medewerker",
+    };
 }

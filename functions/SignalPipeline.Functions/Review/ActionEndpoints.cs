@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
+using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Azure;
 using static SignalPipeline.Functions.Review.Html;
@@ -10,13 +11,18 @@ namespace SignalPipeline.Functions.Review;
 /// (register into phase 1, or dismiss) with a reason. Anti-forgery tokens guard both; both are audited.</summary>
 public static class ActionEndpoints
 {
-    /// <summary>A written reason, not a keystroke: at least this many characters after trimming.</summary>
-    public const int MinReasonLength = 10;
+    /// <summary>A written reason, not a keystroke (<see cref="WrittenReason"/>, the one rule for UI and command line).</summary>
+    public const int MinReasonLength = WrittenReason.MinLength;
+
+    public static string TokenField(HttpContext http)
+    {
+        var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
+        return $"<input type=\"hidden\" name=\"{E(af.FormFieldName)}\" value=\"{E(af.RequestToken)}\">";
+    }
 
     public static string Forms(HttpContext http, SignalState c)
     {
-        var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        var token = $"<input type=\"hidden\" name=\"{E(af.FormFieldName)}\" value=\"{E(af.RequestToken)}\">";
+        var token = TokenField(http);
         var id = E(c.SignalId);
         var decision = c.Review == ReviewState.Open ? $"""
             <form method="post" action="/review/signals/{id}/decision" id="decision-form" class="box">{token}
@@ -67,12 +73,24 @@ public static class ActionEndpoints
             return Page($"Identiteit {id}", body, user);
         });
 
-        group.MapPost("/signals/{id}/decision", async (HttpContext http, string id, [FromForm] string? action, [FromForm] string? reason, CancellationToken ct) =>
+        group.MapPost("/signals/{id}/decision", async (HttpContext http, string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, CancellationToken ct) =>
         {
             var user = Principal.From(http)!;
             ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
             if (status is null) return Page("Onbekende actie", "<h1>Onbekende actie</h1>", user, 400);
             if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Geen besluit vastgelegd</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
+            // Dismissing cannot be undone (the signal leaves the active register): it is confirmed on a page of its own.
+            if (status == ReviewState.Dismissed && confirm != "ja")
+                return Page("Afwijzen bevestigen", $"""
+                    <h1>Signaal {E(id)} afwijzen?</h1>
+                    <p>Een afgewezen signaal gaat naar de niet-actieve omgeving en wordt na de bewaartermijn verwijderd. Dit is niet terug te draaien.</p>
+                    <p>Uw reden: “{E(reason!.Trim())}”</p>
+                    <form method="post" action="/review/signals/{E(id)}/decision" id="confirm-form" class="box">{TokenField(http)}
+                      <input type="hidden" name="action" value="dismiss"><input type="hidden" name="reason" value="{E(reason.Trim())}">
+                      <input type="hidden" name="confirm" value="ja">
+                      <button type="submit">Ja, afwijzen</button> <a href="/review/signals/{E(id)}">Annuleren</a>
+                    </form>
+                    """, user);
             var result = await services.Register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct);
             if (result == DecideResult.NotFound) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
             if (result == DecideResult.AlreadyDecided)
@@ -82,8 +100,7 @@ public static class ActionEndpoints
         });
     }
 
-    static string? ReasonProblem(string? reason) =>
-        string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < MinReasonLength
-            ? $"Geef een geschreven reden van minstens {MinReasonLength} tekens; die wordt vastgelegd in het auditlog."
-            : null;
+    public static string? ReasonProblem(string? reason) =>
+        WrittenReason.IsAcceptable(reason) ? null
+            : $"Geef een geschreven reden van minstens {MinReasonLength} tekens, in woorden; die wordt vastgelegd in het auditlog.";
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using static SignalPipeline.Functions.Review.Html;
 
@@ -11,11 +12,11 @@ public static class SubjectEndpoints
     /// <summary>Mapped on the coordinator's group (policy <see cref="Identity.Policies.Coordinator"/>).</summary>
     public static void Map(RouteGroupBuilder group, AppServices services)
     {
-        string Token(HttpContext http)
-        {
-            var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-            return $"<input type=\"hidden\" name=\"{E(af.FormFieldName)}\" value=\"{E(af.RequestToken)}\">";
-        }
+        static string Token(HttpContext http) => ActionEndpoints.TokenField(http);
+        // The erasure is confirmed on a second page. That page must not echo the BSN, so the request travels in a
+        // protected, ten-minute token only this program can read.
+        static ITimeLimitedDataProtector Protector(HttpContext http) =>
+            http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("SignalPipeline.Erasure").ToTimeLimitedDataProtector();
 
         string Forms(HttpContext http) => $"""
             <form method="post" action="/review/betrokkene" class="box" id="subject-form">{Token(http)}
@@ -59,11 +60,31 @@ public static class SubjectEndpoints
             catch (ArgumentException e) { return Page("Verzoek niet uitgevoerd", $"<h1>Verzoek niet uitgevoerd</h1><p>{E(e.Message)}</p>{Forms(http)}", user, 400); }
         });
 
-        group.MapPost("/betrokkene/wissen", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, CancellationToken ct) =>
+        group.MapPost("/betrokkene/wissen", async (HttpContext http, [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? request, CancellationToken ct) =>
         {
             var user = Principal.From(http)!;
             try
             {
+                if (request is null)
+                {
+                    if (!Analysis.Extracts.Identifiers.TryBsn(bsn, out _, out var why)) throw new ArgumentException($"geen geldig BSN: {why}");
+                    if (ActionEndpoints.ReasonProblem(reason) is { } problem) throw new ArgumentException(problem);
+                    var pending = Protector(http).Protect($"{user.Name}\n{bsn!.Trim()}\n{reason!.Trim()}", TimeSpan.FromMinutes(10));
+                    return Page("Wissen bevestigen", $"""
+                        <h1>Wissen bevestigen</h1>
+                        <p>U staat op het punt een persoon te wissen uit signalen, snapshots en identiteitsenveloppen (art. 14). Dit is niet terug te draaien.</p>
+                        <p>Uw reden: “{E(reason.Trim())}”</p>
+                        <form method="post" action="/review/betrokkene/wissen" id="confirm-erase-form" class="box error">{Token(http)}
+                          <input type="hidden" name="request" value="{E(pending)}">
+                          <button type="submit">Ja, definitief wissen</button> <a href="/review/betrokkene">Annuleren</a>
+                        </form>
+                        """, user);
+                }
+                string[] parts;
+                try { parts = Protector(http).Unprotect(request).Split('\n', 3); }
+                catch (System.Security.Cryptography.CryptographicException) { throw new ArgumentException("de bevestiging is verlopen of ongeldig; begin opnieuw"); }
+                if (parts.Length != 3 || parts[0] != user.Name) throw new ArgumentException("de bevestiging hoort bij een andere aanmelding; begin opnieuw");
+                (bsn, reason) = (parts[1], parts[2]);
                 var r = await services.Subjects.EraseAsync(bsn ?? "", reason ?? "", user.Name, ct);
                 return Page("Gewist", $"""
                     <h1>Gewist</h1><p id="erasure">{r.SignalsChanged} signalen aangepast, {r.SignalsDeleted} verwijderd, {r.SnapshotRows} snapshotrijen met identiteitsenvelop verwijderd,
@@ -76,10 +97,10 @@ public static class SubjectEndpoints
         group.MapPost("/signals/{id}/informatieplicht", async (HttpContext http, string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct) =>
         {
             var user = Principal.From(http)!;
-            if (string.IsNullOrWhiteSpace(reason) || reason.Trim().Length < ActionEndpoints.MinReasonLength || !DateOnly.TryParse(reviewBy, out var review))
+            if (ActionEndpoints.ReasonProblem(reason) is not null || !DateOnly.TryParse(reviewBy, out var review))
                 return Page("Onvolledig", $"<h1>Niet vastgelegd</h1><p>Geef een reden van minstens {ActionEndpoints.MinReasonLength} tekens en een datum om opnieuw te beoordelen.</p>", user, 400);
-            if (!await services.Register.PostponeInformationDutyAsync(id, reason.Trim(), review, user.Name, ct)) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
-            await services.Audit.WriteAsync(new Azure.AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
+            if (!await services.Register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            await services.Audit.WriteAsync(new Azure.AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
             return Results.Redirect($"/review/signals/{Uri.EscapeDataString(id)}");
         });
     }

@@ -4,11 +4,11 @@ using System.Text.RegularExpressions;
 namespace SignalPipeline.Tests.Infrastructure;
 
 /// <summary>Checks an entry against the Algoritmeregister publication standard's field definitions
-/// (shared/formats/algoritmeregister/publicatiestandaard-v1_0.json): known fields only, required fields present and
+/// (tests/fixtures/algoritmeregister/publicatiestandaard-v1_0.json, copied from shared/formats): known fields only, required fields present and
 /// non-empty, max_length, permitted_values, array items with their own definitions, allowed HTML tags.</summary>
 public static class AlgoritmeregisterStandard
 {
-    public static string DefinitionsPath => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "..", "shared", "formats", "algoritmeregister", "publicatiestandaard-v1_0.json");
+    public static string DefinitionsPath => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "tests", "fixtures", "algoritmeregister", "publicatiestandaard-v1_0.json");
 
     public static List<string> Validate(JsonObject entry)
     {

@@ -16,7 +16,7 @@ namespace SignalPipeline.Tests.Integration;
 public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
     readonly TempDir dir = new();
-    static string Formats => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "..", "shared", "formats");
+    static string Formats => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "tests", "fixtures");
     static readonly SchemaValidator Validator = new(Directory.GetFiles(Path.Combine(Formats, "openlineage"), "*.json"));
     const string Root = "https://openlineage.io/spec/2-0-2/OpenLineage.json";
 
@@ -133,6 +133,10 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
             Assert.True(AlgoritmeregisterStandard.Validate(entry) is { Count: 0 }, $"{a.Id}: {string.Join("; ", AlgoritmeregisterStandard.Validate(entry))}");
             Assert.Equal(a.Status == ApprovalStatus.Experimental ? "In ontwikkeling" : "In gebruik", entry["status"]!.GetValue<string>());
             Assert.Contains(a.DpiaReference, entry["impacttoetsen"]!.GetValue<string>());
+            // The type of algorithm is what it is: ANO learns from the data, the others are rules.
+            var learning = a.Id == "ANO";
+            Assert.Equal(learning ? "Hoog-risico AI-systeem" : "Impactvolle algoritmes", entry["publication_category"]!.GetValue<string>());
+            Assert.Equal(learning, entry["methods_and_models"]!.GetValue<string>().StartsWith("Zelflerend model"));
         }
         var suspended = TestData.RegisterWith(j => j.Replace("\"status\": \"approved\"", "\"status\": \"suspended\""));
         Assert.Equal("Buiten gebruik", AlgoritmeregisterEntry.For(suspended.Models[0], suspended)["status"]!.GetValue<string>());

@@ -13,6 +13,7 @@ public sealed class AnoModel : ISignalModel
     public string Description => "Een verblijfsobject waarvan de combinatie van kenmerken (bewoners, briefadressen, m² per bewoner, aandeel recent ingeschrevenen, handhavingszaken, vergunningen, woonfunctie) sterk afwijkt van de andere objecten: anomaliescore boven het {percentile}e percentiel en minstens {min_score}.";
     public string Name => "Anomalie";
     public string Theme => "ondermijning algemeen";
+    public ModelMethod Method => ModelMethod.UnsupervisedLearning;
 
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal>
     {
