@@ -1,7 +1,10 @@
 namespace SignalPipeline.Analysis.Privacy;
 
-/// <summary>Identifier kinds; each has its own derived HMAC key, so equal digits of different kinds never collide.</summary>
-public enum IdKind { Bsn, Kvk, Verblijfsobject, Nummeraanduiding, Pand, Adres, Zaak }
+/// <summary>Identifier kinds; each has its own derived HMAC key, so equal digits of different kinds never collide.
+/// <see cref="AuditSubject"/> names a person in the (immutable) audit log: a pseudonym of its own that no snapshot,
+/// signal or run carries, so after an erasure nothing links the audit trail back to data about them, while the privacy
+/// officer can still find a person's requests by computing it from their BSN.</summary>
+public enum IdKind { Bsn, Kvk, Verblijfsobject, Nummeraanduiding, Pand, Adres, Zaak, AuditSubject }
 
 public static class IdKindExtensions
 {
@@ -14,6 +17,7 @@ public static class IdKindExtensions
         IdKind.Nummeraanduiding => "N",
         IdKind.Pand => "G",
         IdKind.Adres => "A",
+        IdKind.AuditSubject => "S",
         _ => "Z",
     };
 }

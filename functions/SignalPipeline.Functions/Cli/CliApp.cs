@@ -18,6 +18,7 @@ public static class CliApp
           sample-brp --rows N --out FILE                    a large BRP file for measurements
           bench-ano [--vbos N]                              time ANO training and scoring on a synthetic matrix
           retention                                         apply the retention terms (protocol art. 12) now
+          audit verify                                      check the audit log's hash chain from the first entry (3 when broken)
           subject find --bsn BSN --reason TEXT [--out FILE.html]   what the pipeline holds about a person (art. 14)
           subject rectify --bsn BSN --reason TEXT           record a rectification (made at the source) on their signals
           subject erase --bsn BSN --reason TEXT             erase a person from signals, snapshots and envelopes
@@ -66,6 +67,7 @@ public static class CliApp
                 "serve" => await Verbs.ServeAsync(services, cli, output),
                 "demo" => await Verbs.DemoAsync(services, cli, output),
                 "retention" => await Verbs.RetentionAsync(services, output),
+                "audit" when cli.Positional.ElementAtOrDefault(1) == "verify" => await Verbs.AuditVerifyAsync(services, output, error),
                 "subject" => await Verbs.SubjectAsync(services, cli, output),
                 _ => Fail(error, $"unknown verb '{string.Join(' ', cli.Positional)}'\n{Usage}"),
             };

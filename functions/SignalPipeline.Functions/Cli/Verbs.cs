@@ -115,10 +115,20 @@ public static class Verbs
         return 0;
     }
 
+    public static async Task<int> AuditVerifyAsync(AppServices s, TextWriter output, TextWriter error)
+    {
+        var result = await s.Audit.VerifyAsync();
+        if (result.Intact) { output.WriteLine(result); return 0; }
+        output.WriteLine($"{result.Entries} entries chain from the first; the next one does not");
+        error.WriteLine($"refused: {result} — the entries up to there chain; report this to the privacy officer and keep the storage account as it is");
+        return 3;
+    }
+
     public static async Task<int> SubjectAsync(AppServices s, CliArgs cli, TextWriter output)
     {
         var bsn = cli.Get("bsn") ?? throw new CliException("--bsn is required");
         var reason = cli.Get("reason") ?? throw new CliException("--reason is required (it goes into the audit log)");
+        if (!Analysis.Privacy.WrittenReason.IsAcceptable(reason)) throw new CliException($"--reason must be a written reason of at least {Analysis.Privacy.WrittenReason.MinLength} characters");
         switch (cli.Positional.ElementAtOrDefault(1))
         {
             case "find":

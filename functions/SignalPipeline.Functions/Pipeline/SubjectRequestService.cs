@@ -24,12 +24,15 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
 {
     static readonly (string Source, string Column)[] PersonColumns = [("brp", "bsn"), ("permits", "aanvrager_bsn"), ("enforcement", "betrokkene_bsn")];
 
-    async Task<string> PseudonymAsync(string bsn, CancellationToken ct)
+    async Task<string> PseudonymAsync(string bsn, CancellationToken ct) => (await PseudonymsAsync(bsn, ct)).Person;
+
+    /// <summary>The person's pseudonym in the data, and the separate one the audit log names them by.</summary>
+    async Task<(string Person, string Audit)> PseudonymsAsync(string bsn, CancellationToken ct)
     {
         if (!Identifiers.TryBsn(bsn, out var normalised, out var reason)) throw new ArgumentException($"not a valid BSN: {reason}");
         var k = await keys.GetAsync(ct);
         using var p = new Pseudonymiser(k.PseudonymKey, k.PseudonymKeyVersion);
-        return p.Pseudonymise(IdKind.Bsn, normalised);
+        return (p.Pseudonymise(IdKind.Bsn, normalised), p.Pseudonymise(IdKind.AuditSubject, normalised));
     }
 
     static void RequireReason(string? reason)
@@ -40,19 +43,16 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
     public async Task<SubjectReport> FindAsync(string bsn, string reason, string actor, CancellationToken ct = default)
     {
         RequireReason(reason);
-        var person = await PseudonymAsync(bsn, ct);
-        // Whose data was looked up (the pseudonym, never the BSN), by whom and why.
-        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "subject-request", null, reason.Trim(), "inzage (art. 14)") { Subject = person }, ct);
+        var (person, auditName) = await PseudonymsAsync(bsn, ct);
+        // Whose data was looked up (the audit pseudonym, never the BSN), by whom and why.
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "subject-request", null, reason.Trim(), "inzage (art. 14)") { Subject = auditName }, ct);
 
         var (rows, vbos) = await HeldAboutAsync(person, ct);
         var signals = (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person) || c.Object is { } o && vbos.Contains(o))
             .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
         var ids = signals.Select(s => s.SignalId).ToHashSet();
-        var trail = new List<AuditEntry>();
-        await foreach (var b in storage.Container(StorageClients.Audit).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
-            if (DateOnly.TryParseExact(b.Name.Replace(".jsonl", ""), "yyyy-MM-dd", out var day))
-                trail.AddRange((await audit.ReadDayAsync(day, ct)).Where(e => e.SignalId is { } s && ids.Contains(s)));
-        return new SubjectReport(signals, rows, trail.OrderBy(e => e.At).ToList());
+        var trail = (await audit.ReadAllAsync(ct)).Where(e => e.SignalId is { } s && ids.Contains(s)).OrderBy(e => e.At).ToList();
+        return new SubjectReport(signals, rows, trail);
     }
 
     /// <summary>The snapshot rows that carry the person, and the verblijfsobjecten they are registered at.</summary>
@@ -93,7 +93,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
     public async Task<ErasureReport> EraseAsync(string bsn, string reason, string actor, CancellationToken ct = default)
     {
         RequireReason(reason);
-        var person = await PseudonymAsync(bsn, ct);
+        var (person, auditName) = await PseudonymsAsync(bsn, ct);
         var (_, vbos) = await HeldAboutAsync(person, ct);
         int changed = 0, deleted = 0, rowsRemoved = 0, runSets = 0;
         foreach (var c in (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person)))
@@ -128,7 +128,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         }
         var report = new ErasureReport(changed, deleted, rowsRemoved, runSets);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "erasure", null, reason.Trim(),
-            $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast") { Subject = person }, ct);
+            $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast") { Subject = auditName }, ct);
         return report;
     }
 

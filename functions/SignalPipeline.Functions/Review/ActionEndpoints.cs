@@ -79,6 +79,9 @@ public static class ActionEndpoints
             ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
             if (status is null) return Page("Onbekende actie", "<h1>Onbekende actie</h1>", user, 400);
             if (ReasonProblem(reason) is { } problem) return Page("Reden ontbreekt", $"<h1>Geen besluit vastgelegd</h1><p>{E(problem)}</p><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 400);
+            if (await services.Register.GetAsync(id, ct) is not { } current) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
+            if (current.Review != ReviewState.Open)
+                return Page("Al besloten", $"<h1>Over dit signaal is al besloten</h1><p><a href=\"/review/signals/{E(id)}\">Terug</a></p>", user, 409);
             // Dismissing cannot be undone (the signal leaves the active register): it is confirmed on a page of its own.
             if (status == ReviewState.Dismissed && confirm != "ja")
                 return Page("Afwijzen bevestigen", $"""

@@ -27,8 +27,12 @@ public static class ReviewerEndpoints
                     <td>{r.Models.Sum(m => m.New)} / {r.Models.Sum(m => m.Continuing)} / {r.Models.Sum(m => m.Resolved)}</td><td>{r.AreaReport.Count(a => a.Flagged)}</td></tr>
                     """);
             }
+            var chain = await services.Audit.VerifyAsync(ct);
             return Page("Nachtruns", $"""
                 <h1>Nachtruns</h1>
+                <p class="box{(chain.Intact ? "" : " error")}" id="audit-chain">{(chain.Intact
+                    ? $"Auditlog: de hashketen is intact ({chain.Entries} vastleggingen, gecontroleerd vanaf de eerste)."
+                    : $"Auditlog: de hashketen is VERBROKEN — {E(chain.FirstBroken)}. Meld dit bij de functionaris gegevensbescherming.")}</p>
                 <table id="runs"><tr><th>Run</th><th>Peildatum</th><th>Aanleiding</th><th>Modellen gedraaid</th><th>Geweigerd</th><th>Nieuw / doorlopend / opgelost</th><th>Gemarkeerde gebieden</th></tr>
                 {string.Concat(rows)}</table>
                 """, Principal.From(req));
