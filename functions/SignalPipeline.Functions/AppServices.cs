@@ -43,7 +43,7 @@ public sealed class AppServices : IDisposable
             if (!azurite.EnsureRunning(settings.ProjectRoot, Path.Combine(settings.LocalDir, "azurite"), log)) { azurite.Dispose(); azurite = null; }
             connection = AzuriteLauncher.ConnectionStringFor(10000);
         }
-        var storage = new StorageClients(connection, settings.StorageAccountName);
+        var storage = new StorageClients(connection, settings.StorageAccountName, settings.AuditAccountName);
         try { await storage.EnsureCreatedAsync(ct); }
         catch (Exception e) when (StorageFault.IsUnreachable(e))
         {

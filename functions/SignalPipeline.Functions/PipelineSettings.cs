@@ -7,6 +7,8 @@ public sealed record PipelineSettings
 {
     public string? StorageConnectionString { get; init; }
     public string? StorageAccountName { get; init; }
+    /// <summary>The audit log's own account (<c>Storage:AuditAccountName</c>, managed identity); default the data account.</summary>
+    public string? AuditAccountName { get; init; }
     public string? KeyVaultUri { get; init; }
     public string RegisterPath { get; init; } = "";
     public IReadOnlyList<string> Territory { get; init; } = ["1771"];
@@ -47,6 +49,7 @@ public sealed record PipelineSettings
         {
             StorageConnectionString = Blank(c["Storage:ConnectionString"]),
             StorageAccountName = Blank(c["Storage:AccountName"]),
+            AuditAccountName = Blank(c["Storage:AuditAccountName"]),
             KeyVaultUri = Blank(c["KeyVault:Uri"]),
             RegisterPath = c["SignalPipeline:Register"] ?? Path.Combine(AppContext.BaseDirectory, "config", "dpia-register.json"),
             Territory = (c["SignalPipeline:Territory"] ?? "1771").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),

@@ -18,7 +18,11 @@ public sealed class StorageClients
     public QueueServiceClient Queues { get; }
     public TableServiceClient Tables { get; }
 
-    public StorageClients(string? connectionString, string? accountName)
+    /// <summary>The audit log's account: in Azure a separate one under a locked immutability policy
+    /// (<c>Storage:AuditAccountName</c>); otherwise the data account.</summary>
+    public BlobServiceClient AuditBlobs { get; }
+
+    public StorageClients(string? connectionString, string? accountName, string? auditAccountName = null)
     {
         // Transient faults are retried a few times with a short backoff (about 4 s in all); an account that stays
         // unreachable then ends the command with exit 3 instead of minutes of silent retries.
@@ -39,6 +43,8 @@ public sealed class StorageClients
             Tables = new TableServiceClient(new Uri($"https://{accountName}.table.core.windows.net"), credential, tableOptions);
         }
         else throw new InvalidOperationException("No storage configured: set Storage:ConnectionString or Storage:AccountName.");
+        AuditBlobs = auditAccountName is null ? Blobs
+            : new BlobServiceClient(new Uri($"https://{auditAccountName}.blob.core.windows.net"), new DefaultAzureCredential(), blobOptions);
     }
 
     static T Retrying<T>(T options) where T : global::Azure.Core.ClientOptions
@@ -51,7 +57,7 @@ public sealed class StorageClients
         return options;
     }
 
-    public BlobContainerClient Container(string name) => Blobs.GetBlobContainerClient(name);
+    public BlobContainerClient Container(string name) => (name == Audit ? AuditBlobs : Blobs).GetBlobContainerClient(name);
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
     public TableClient Table(string name) => Tables.GetTableClient(name);
 

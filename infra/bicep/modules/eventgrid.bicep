@@ -1,26 +1,48 @@
-// BlobCreated under extracts/ becomes a message on extract-arrivals, delivered with a managed identity.
+// BlobCreated under extracts/ becomes a message on extract-arrivals. Delivered with the system topic's own
+// (system-assigned) identity: the data account's firewall admits Event Grid only as a trusted service with a
+// system-assigned identity, and that identity may only add messages to this one queue.
 @description('Name prefix.')
 param prefix string
 
 @description('Azure region.')
 param location string
 
-@description('Data storage account resource id.')
-param storageAccountId string
+@description('Data storage account name.')
+param dataAccountName string
 
-@description('User-assigned identity that may send to extract-arrivals.')
-param deliveryIdentityId string
+var queueMessageSender = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a' // Storage Queue Data Message Sender, nothing more
+
+resource dataAccount 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataAccountName
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' existing = {
+  parent: dataAccount
+  name: 'default'
+}
+
+resource arrivalsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = {
+  parent: queueService
+  name: 'extract-arrivals'
+}
 
 resource topic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: '${prefix}-extracts-topic'
   location: location
-  identity: {
-    type: 'UserAssigned'
-    userAssignedIdentities: { '${deliveryIdentityId}': {} }
-  }
+  identity: { type: 'SystemAssigned' }
   properties: {
-    source: storageAccountId
+    source: dataAccount.id
     topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+resource deliveryRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  scope: arrivalsQueue
+  name: guid(arrivalsQueue.id, topic.id, queueMessageSender)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueMessageSender)
+    principalId: topic.identity.principalId
+    principalType: 'ServicePrincipal'
   }
 }
 
@@ -34,19 +56,17 @@ resource arrivals 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-1
       subjectBeginsWith: '/blobServices/default/containers/extracts/blobs/'
     }
     deliveryWithResourceIdentity: {
-      identity: {
-        type: 'UserAssigned'
-        userAssignedIdentity: deliveryIdentityId
-      }
+      identity: { type: 'SystemAssigned' }
       destination: {
         endpointType: 'StorageQueue'
         properties: {
-          resourceId: storageAccountId
-          queueName: 'extract-arrivals'
+          resourceId: dataAccount.id
+          queueName: arrivalsQueue.name
           queueMessageTimeToLiveInSeconds: 604800
         }
       }
     }
     retryPolicy: { maxDeliveryAttempts: 30, eventTimeToLiveInMinutes: 1440 }
   }
+  dependsOn: [ deliveryRole ]
 }

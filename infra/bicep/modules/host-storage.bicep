@@ -1,5 +1,5 @@
 // The Functions host's own account (leases, timers, deployment package), apart from the data account so that the
-// host's broad rights never reach signal data.
+// host's broad rights never reach signal data. No public network: private endpoint only.
 @description('Storage account name.')
 param name string
 
@@ -17,6 +17,8 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
+    publicNetworkAccess: 'Disabled'
+    networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] }
   }
 }
 
@@ -25,12 +27,14 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
   name: 'default'
 }
 
-resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+// One deployment container per app (pipeline, review).
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for part in [ 'pipeline', 'review' ]: {
   parent: blobs
-  name: 'deployments'
+  name: 'deployments-${part}'
   properties: { publicAccess: 'None' }
-}
+}]
 
 output name string = account.name
 output id string = account.id
-output deploymentContainerUrl string = '${account.properties.primaryEndpoints.blob}${deployments.name}'
+output pipelineDeploymentUrl string = '${account.properties.primaryEndpoints.blob}${deployments[0].name}'
+output reviewDeploymentUrl string = '${account.properties.primaryEndpoints.blob}${deployments[1].name}'

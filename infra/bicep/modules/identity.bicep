@@ -1,22 +1,24 @@
-// Two user-assigned identities: one for the app, one only for Event Grid delivery into one queue.
+// One user-assigned identity per part, each with only the roles its part needs (roles.bicep): the pipeline
+// (ingest, nightly, intake, retention) and the review UI. Event Grid delivers with its system topic's own identity.
 @description('Name prefix.')
 param prefix string
 
 @description('Azure region.')
 param location string
 
-resource app 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${prefix}-app-id'
+resource pipeline 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${prefix}-pipeline-id'
   location: location
 }
 
-resource delivery 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
-  name: '${prefix}-eventgrid-id'
+resource review 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${prefix}-review-id'
   location: location
 }
 
-output appId string = app.id
-output appPrincipalId string = app.properties.principalId
-output appClientId string = app.properties.clientId
-output deliveryId string = delivery.id
-output deliveryPrincipalId string = delivery.properties.principalId
+output pipelineId string = pipeline.id
+output pipelinePrincipalId string = pipeline.properties.principalId
+output pipelineClientId string = pipeline.properties.clientId
+output reviewId string = review.id
+output reviewPrincipalId string = review.properties.principalId
+output reviewClientId string = review.properties.clientId

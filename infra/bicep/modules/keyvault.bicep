@@ -1,4 +1,5 @@
-// Key Vault for the pseudonymisation and envelope keys: RBAC only, soft delete, purge protection.
+// Key Vault for the pseudonymisation and envelope keys: RBAC only, soft delete, purge protection, no public network
+// (private endpoint only), every access logged to Log Analytics.
 @description('Key Vault name.')
 param name string
 
@@ -7,6 +8,9 @@ param location string
 
 @description('Create the two secrets from the values below. Only on the first deployment: new keys change every pseudonym and make existing envelopes unreadable.')
 param createSecrets bool
+
+@description('Log Analytics workspace id for the vault\'s audit events.')
+param workspaceId string
 
 @secure()
 @description('Base64 of 32 random bytes (first deployment only; e.g. openssl rand -base64 32).')
@@ -26,7 +30,18 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: 'Disabled'
+    networkAcls: { defaultAction: 'Deny', bypass: 'None', ipRules: [], virtualNetworkRules: [] }
+  }
+}
+
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: vault
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: workspaceId
+    logs: [ { categoryGroup: 'audit', enabled: true } ]
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
   }
 }
 
@@ -44,3 +59,4 @@ resource envelope 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (createSec
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri
+output id string = vault.id

@@ -1,4 +1,5 @@
-// Log Analytics and workspace-based Application Insights with local (key) authentication off.
+// Log Analytics and workspace-based Application Insights with local (key) authentication off. Storage, Key Vault
+// and both apps send their diagnostic logs here (diagnosticSettings in their own modules).
 @description('Name prefix.')
 param prefix string
 
@@ -28,5 +29,6 @@ resource insights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-output insightsId string = insights.id
+output workspaceId string = workspace.id
+output insightsName string = insights.name
 output connectionString string = insights.properties.ConnectionString

@@ -1,14 +1,12 @@
-// The data account: extracts, snapshots, quarantine, audit (immutable), runs, lineage; the queues and tables.
-// No shared keys, TLS 1.2, HTTPS only, no public blob access.
+// The data account: extracts, snapshots, quarantine, runs, lineage; the queues and tables. The audit log has an
+// account of its own (audit-storage.bicep). No shared keys, TLS 1.2, HTTPS only, no public blob access; no public
+// network either: the apps come in through private endpoints, and the firewall (default deny) lets only Event Grid's
+// system topic through as a trusted service with its own identity (Event Grid cannot use a private endpoint).
 @description('Storage account name (3-24 lowercase letters and digits).')
 param name string
 
 @description('Azure region.')
 param location string
-
-@description('Days audit blobs stay immutable (time-based retention; appends stay allowed).')
-@minValue(1)
-param auditImmutabilityDays int
 
 @description('Days after which raw extracts left behind are deleted (the app deletes them after ingest; this is the safety net).')
 @minValue(1)
@@ -34,6 +32,8 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
     allowCrossTenantReplication: false
+    publicNetworkAccess: 'Enabled' // only the trusted-service exception below; every other public caller is denied
+    networkAcls: { defaultAction: 'Deny', bypass: 'AzureServices', ipRules: [], virtualNetworkRules: [] }
   }
 }
 
@@ -51,22 +51,6 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
   name: c
   properties: { publicAccess: 'None' }
 }]
-
-resource audit 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
-  parent: blobs
-  name: 'audit'
-  properties: { publicAccess: 'None' }
-}
-
-// The audit log can be appended to but not rewritten or deleted within the period.
-resource auditImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
-  parent: audit
-  name: 'default'
-  properties: {
-    immutabilityPeriodSinceCreationInDays: auditImmutabilityDays
-    allowProtectedAppendWrites: true
-  }
-}
 
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
   parent: account
