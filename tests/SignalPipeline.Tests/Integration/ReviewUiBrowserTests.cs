@@ -19,18 +19,7 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-03"], TextWriter.Null, TextWriter.Null, settings));
         using var program = new ProgramProcess(settings, devSignIn: true);
         var shots = Path.Combine(azurite.ProjectRoot, "artifacts", "screenshots");
-        var psi = new ProcessStartInfo("node")
-        {
-            ArgumentList = { Path.Combine(azurite.ProjectRoot, "tests", "browser", "review-smoke.mjs"), program.BaseAddress.ToString().TrimEnd('/'), shots },
-            WorkingDirectory = azurite.ProjectRoot, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        using var node = Process.Start(psi)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        if (!node.WaitForExit(TimeSpan.FromSeconds(120))) { node.Kill(true); Assert.Fail("the browser test did not finish in 120 s"); }
-        Assert.True(node.ExitCode == 0, await stderr + program.Output);
-
-        var r = JsonDocument.Parse((await stdout).Trim().Split('\n').Last()).RootElement;
+        var r = await BrowserScript.RunAsync(program, "review-smoke.mjs");
         Assert.Equal(401, r.GetProperty("anonymousStatus").GetInt32());
         Assert.Contains("ONTWIKKELMODUS", r.GetProperty("devBanner").GetString());
         Assert.Contains("model=OVB", r.GetProperty("listUrl").GetString());
