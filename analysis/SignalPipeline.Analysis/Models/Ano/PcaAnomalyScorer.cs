@@ -48,18 +48,15 @@ public static class PcaAnomalyScorer
             FeatureColumnName = nameof(Row.Features), Rank = Math.Min(rank, d), Oversampling = oversampling, EnsureZeroMean = true, Seed = seed,
         }).Fit(data);
 
-        string sha;
-        using (var ms = new MemoryStream())
-        {
-            ml.Model.Save(model, data.Schema, ms);
-            sha = Convert.ToHexStringLower(SHA256.HashData(ms.ToArray()));
-        }
         VBuffer<float>[] eigen = null!;
         model.Model.GetEigenVectors(ref eigen, out var k);
         VBuffer<float> center = default;
         model.Model.GetMean(ref center);
         var basis = eigen.Take(k).Select(v => v.DenseValues().Select(x => (double)x).ToArray()).ToArray();
         var mu = center.Length == d ? center.DenseValues().Select(x => (double)x).ToArray() : new double[d];
+        // The trained model is its mean and principal vectors (with the standardisation): hashed as numbers, not as
+        // ML.NET's saved zip, whose entries carry the time they were written (two saves of one model differ).
+        var sha = ModelHash(mean, std, mu, basis);
 
         var scores = new double[n];
         var contributions = new double[n][];
@@ -78,5 +75,16 @@ public static class PcaAnomalyScorer
             scores[i] = contributions[i].Sum();
         }
         return new AnoScores(scores, contributions, sha);
+    }
+
+    static string ModelHash(double[] mean, double[] std, double[] mu, double[][] basis)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var vector in new[] { mean, std, mu }.Concat(basis))
+        {
+            hash.AppendData(BitConverter.GetBytes(vector.Length));
+            foreach (var x in vector) hash.AppendData(BitConverter.GetBytes(x));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 }
