@@ -23,6 +23,10 @@ public sealed class BibModel : ISignalModel
         ["bag"] = Models.Reads.Location,
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"Aanvraag {e["permit_zaaktype"].Replace('_', ' ')} terwijl de aanvrager of het pand in de afgelopen {Evidence.Number(p["window_days"])} dagen een zware handhavingsmaatregel had " +
+        $"(gevonden via {e["match"]}): {e["matched_enforcement"].Replace('_', ' ')}.";
+
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
         var serious = ctx.World.AllEnforcement.Where(c => Serious.Contains(c.Type) && ctx.Within(c.DatumStart, ctx.P("window_days")))

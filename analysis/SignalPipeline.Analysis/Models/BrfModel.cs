@@ -15,6 +15,9 @@ public sealed class BrfModel : ISignalModel
         ["bag"] = Models.Reads.Location,
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"{e["postal_registrations"]} briefadressen op één verblijfsobject, drempel {Evidence.Number(p["min_postal"])}.";
+
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
         foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))

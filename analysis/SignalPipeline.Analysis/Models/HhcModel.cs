@@ -21,6 +21,10 @@ public sealed class HhcModel : ISignalModel
         ["bag"] = Models.Reads.Location,
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"{e["cases_in_window"]} handhavingszaken (geen controle, niet ingetrokken) in de afgelopen {Evidence.Number(p["window_days"])} dagen; meest recent {e["most_recent"]}." +
+        (e.Has("count_sluiting_13b_opiumwet") ? $" Waarvan {e["count_sluiting_13b_opiumwet"]} sluiting(en) op grond van art. 13b Opiumwet." : "");
+
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
         foreach (var (vboId, cases) in ctx.World.EnforcementByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -41,6 +41,22 @@ public interface ISignalModel
     /// model that learns from the data.</summary>
     ModelMethod Method => ModelMethod.Rule;
     IEnumerable<Signal> Run(ModelContext context);
+
+    /// <summary>Why one of its signals was raised, in plain Dutch, from the signal's evidence and the model's
+    /// parameters (the coordinator's language; each model explains itself).</summary>
+    string Explain(Evidence evidence, IReadOnlyDictionary<string, decimal> parameters);
+}
+
+/// <summary>A signal's evidence as an explanation reads it: a missing value shows as "?", never an exception.
+/// Decimal commas are written by hand: the app runs with invariant globalization (no ICU needed on the host).</summary>
+public readonly record struct Evidence(IReadOnlyDictionary<string, string> Values)
+{
+    public string this[string key] => Values.TryGetValue(key, out var v) ? v : "?";
+    public bool Has(string key) => Values.ContainsKey(key);
+    public string Decimal(string key) =>
+        decimal.TryParse(this[key], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? d.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') : this[key];
+    public static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',');
 }
 
 public enum ModelMethod
@@ -56,6 +72,20 @@ public static class ModelCatalogue
     public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel(), new Ano.AnoModel()];
 
     public static ISignalModel? Find(string id) => V1.FirstOrDefault(m => m.Id == id);
+
+    /// <summary>The model's defaults with the deployed values on top (what the gate checks and the model runs with).</summary>
+    public static IReadOnlyDictionary<string, decimal> ParametersFor(ISignalModel m, IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? deployed)
+    {
+        var parameters = new Dictionary<string, decimal>(m.DefaultParameters);
+        if (deployed?.TryGetValue(m.Id, out var over) == true)
+            foreach (var (k, v) in over) parameters[k] = v;
+        return parameters;
+    }
+
+    /// <summary>Why a signal of this model was raised, with the deployed parameters.</summary>
+    public static string Explain(string modelId, IReadOnlyDictionary<string, string> evidence, IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? deployed = null) =>
+        Find(modelId) is { } m ? m.Explain(new Evidence(evidence), ParametersFor(m, deployed))
+            : string.Join(", ", evidence.Select(p => $"{p.Key}: {p.Value}"));
 
     /// <summary>The description with the parameter values filled in.</summary>
     public static string Explain(ISignalModel m, IReadOnlyDictionary<string, decimal> parameters) =>

@@ -15,6 +15,9 @@ public sealed class NwfModel : ISignalModel
         ["bag"] = Models.Reads.With("gebruiksdoelen"),
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"{e["residents"]} ingeschrevene(n) als bewoner op een verblijfsobject zonder woonfunctie (gebruiksdoel: {e["gebruiksdoelen"].Replace("|", ", ")}).";
+
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
         foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))

@@ -20,6 +20,10 @@ public sealed class OngModel : ISignalModel
         ["bag"] = Models.Reads.With("status", "pand_status"),
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"{e["registrations"]} inschrijving(en) op een object dat volgens de BAG niet (meer) bestaat of bewoonbaar is: " +
+        $"status {e["status"]}{(e["pand_status"] is { Length: > 0 } ps and not "?" ? $", pandstatus {ps}" : "")}.";
+
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
         var min = ctx.P("min_registrations");

@@ -26,6 +26,10 @@ public sealed class OvbModel : ISignalModel
         ["permits"] = ["zaaktype", "status", "verblijfsobject_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging"],
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"{e["residents"]} ingeschrevenen op {e["oppervlakte"]} m²: {e.Decimal("m2_per_resident")} m² per persoon, norm {e["norm_m2_per_resident"]}. " +
+        "Het verblijfsobject heeft een woonfunctie en er is geen verleende omzettingsvergunning.";
+
     public IEnumerable<Signal> Run(ModelContext ctx)
     {
         var minResidents = ctx.P("min_residents");

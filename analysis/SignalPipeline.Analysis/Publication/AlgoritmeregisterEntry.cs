@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using SignalPipeline.Analysis.Models;
 
-namespace SignalPipeline.Analysis.Register;
+using SignalPipeline.Analysis.Register;
+
+namespace SignalPipeline.Analysis.Publication;
 
 /// <summary>An entry per model for the Dutch Algoritmeregister, publication standard v1.0 field set, generated
 /// from the DPIA register so that what is published is exactly what is approved.</summary>

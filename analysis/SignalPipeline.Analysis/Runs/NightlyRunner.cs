@@ -49,9 +49,7 @@ public static class NightlyRunner
 
         foreach (var model in input.Models)
         {
-            var parameters = new Dictionary<string, decimal>(model.DefaultParameters);
-            if (input.ParameterOverrides?.TryGetValue(model.Id, out var over) == true)
-                foreach (var (k, v) in over) parameters[k] = v;
+            var parameters = ModelCatalogue.ParametersFor(model, input.ParameterOverrides);
             var decision = ModelGate.Check(ModelCatalogue.Describe(model, parameters), input.Register, input.ReferenceDate);
             var missing = model.Reads.Keys.Where(s => !input.Snapshots.ContainsKey(s)).ToList();
             if (decision.Outcome != GateOutcome.Refused && missing.Count > 0)

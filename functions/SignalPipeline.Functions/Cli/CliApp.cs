@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using SignalPipeline.Analysis.Extracts;
 using SignalPipeline.Functions.Pipeline;
+using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Cli;
 
@@ -83,11 +85,11 @@ public static class CliApp
     /// Only this code base's own messages are printed (they carry no identifiers); others are named by type.</summary>
     public static (int Code, string Message) Explain(Exception e) => e switch
     {
-        Azure.KeysUnavailableException or Azure.KeysChangedException => (3, $"refused: {e.Message}"),
-        Azure.StorageUnavailableException => (3, $"refused: {e.Message}"),
-        _ when Azure.StorageFault.IsUnreachable(e) => (3, "refused: the storage account could not be reached; nothing was changed: run the same command again when it is back"),
+        Storage.KeysUnavailableException or Storage.KeysChangedException => (3, $"refused: {e.Message}"),
+        Storage.StorageUnavailableException => (3, $"refused: {e.Message}"),
+        _ when Storage.StorageFault.IsUnreachable(e) => (3, "refused: the storage account could not be reached; nothing was changed: run the same command again when it is back"),
         CliException or ArgumentException or Analysis.Register.RegisterException or InvalidOperationException
-            or Pipeline.RunIncompleteException or Azure.NightlyBusyException or Pipeline.InjectedFaultException => (1, $"error: {e.Message}"),
+            or Pipeline.RunIncompleteException or Storage.NightlyBusyException or Configuration.InjectedFaultException => (1, $"error: {e.Message}"),
         global::Azure.RequestFailedException r => (1, $"error: storage refused a request ({r.Status} {r.ErrorCode}); run the same command again, and report it if it persists"),
         _ => (1, $"error: unexpected {e.GetType().Name}; nothing that was completed is lost: run the same command again, and report it if it persists"),
     };

@@ -1,6 +1,8 @@
 using SignalPipeline.Analysis.Extracts;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Functions.Pipeline;
+using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Hosting;
 
 namespace SignalPipeline.Functions.Cli;
 

@@ -1,10 +1,11 @@
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using SignalPipeline.Analysis.Register;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Pipeline;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions;
+namespace SignalPipeline.Functions.Composition;
 
 /// <summary>The object graph, built once for the CLI and the HTTP program alike.</summary>
 public sealed class AppServices : IDisposable

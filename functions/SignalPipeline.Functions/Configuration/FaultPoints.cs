@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace SignalPipeline.Functions.Pipeline;
+namespace SignalPipeline.Functions.Configuration;
 
 /// <summary>Thrown at an injected fault point (tests and fault drills only).</summary>
 public sealed class InjectedFaultException(string step) : Exception($"injected fault at '{step}'");

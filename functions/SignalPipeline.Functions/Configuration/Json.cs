@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace SignalPipeline.Functions;
+namespace SignalPipeline.Functions.Configuration;
 
 public static class Json
 {

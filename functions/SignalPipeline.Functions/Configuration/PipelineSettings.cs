@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace SignalPipeline.Functions;
+namespace SignalPipeline.Functions.Configuration;
 
 /// <summary>All settings in one record, read once. Names are the app settings (<c>Section__Key</c> in the environment).</summary>
 public sealed record PipelineSettings
@@ -28,14 +28,14 @@ public sealed record PipelineSettings
     public bool AppServiceAuthEnabled { get; init; }
 
     /// <summary>Fault drills for reliability tests; none unless <c>Testing:FaultAt</c> or <c>Testing:KillAt</c> is set.</summary>
-    public Pipeline.FaultPoints Faults { get; init; } = Pipeline.FaultPoints.None;
+    public Configuration.FaultPoints Faults { get; init; } = Configuration.FaultPoints.None;
     public string TimeZone { get; init; } = "Europe/Amsterdam";
     /// <summary>Optional OpenLineage endpoint (e.g. Marquez <c>http://host:5000/api/v1/lineage</c>).</summary>
     public string? LineageEndpoint { get; init; }
     /// <summary>Area report flagging (<c>AreaReport__MaxRatio</c>, <c>AreaReport__MinSignals</c>).</summary>
     public Analysis.Runs.AreaReportOptions AreaReport { get; init; } = new();
     /// <summary>Retention terms in days (<c>Retention__NonActiveDays</c>, …); defaults per protocol art. 12.</summary>
-    public Pipeline.RetentionTerms Retention { get; init; } = new();
+    public Configuration.RetentionTerms Retention { get; init; } = new();
     /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
     /// The DPIA gate refuses a model whose values differ from the register's approval.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>> ModelParameters { get; init; } =
@@ -63,10 +63,10 @@ public sealed record PipelineSettings
             EnvironmentName = Blank(c["AZURE_FUNCTIONS_ENVIRONMENT"]) ?? Blank(c["ASPNETCORE_ENVIRONMENT"]) ?? "Production",
             AppServiceAuthEnabled = string.Equals(c["WEBSITE_AUTH_ENABLED"], "True", StringComparison.OrdinalIgnoreCase),
 
-            Faults = c["Testing:FaultAt"] is null && c["Testing:KillAt"] is null ? Pipeline.FaultPoints.None
-                : new Pipeline.FaultPoints(Blank(c["Testing:FaultAt"]), Blank(c["Testing:KillAt"]), int.TryParse(c["Testing:FaultOnHit"], out var hit) && hit > 0 ? hit : 1),
+            Faults = c["Testing:FaultAt"] is null && c["Testing:KillAt"] is null ? Configuration.FaultPoints.None
+                : new Configuration.FaultPoints(Blank(c["Testing:FaultAt"]), Blank(c["Testing:KillAt"]), int.TryParse(c["Testing:FaultOnHit"], out var hit) && hit > 0 ? hit : 1),
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),
-            Retention = new Pipeline.RetentionTerms
+            Retention = new Configuration.RetentionTerms
             {
                 NonActiveDays = Int(c, "Retention:NonActiveDays", 365), RegisteredDays = Int(c, "Retention:RegisteredDays", 61),
                 SnapshotDays = Int(c, "Retention:SnapshotDays", 90), RawExtractDays = Int(c, "Retention:RawExtractDays", 2),

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
-using SignalPipeline.Functions.Functions;
+using SignalPipeline.Functions.Triggers;
 using SignalPipeline.Functions.Review;
-using SignalPipeline.Functions.Review.Identity;
+using SignalPipeline.Functions.Composition;
 
-namespace SignalPipeline.Functions;
+namespace SignalPipeline.Functions.Hosting;
 
 /// <summary>The HTTP program the Functions host runs as a custom handler: one POST route per non-HTTP function
 /// (<c>/{FunctionName}</c>, invocation payload in, Outputs/Logs/ReturnValue out) — mapped only when the host started

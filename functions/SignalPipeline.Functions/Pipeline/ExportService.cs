@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json.Serialization;
 using SignalPipeline.Analysis.Signals;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Pipeline;
 

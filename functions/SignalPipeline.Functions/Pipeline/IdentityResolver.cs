@@ -1,7 +1,7 @@
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Snapshots;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 
 namespace SignalPipeline.Functions.Pipeline;
 

@@ -5,7 +5,8 @@ using SignalPipeline.Analysis.Lineage;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Snapshots;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Pipeline;
 

@@ -7,7 +7,8 @@ using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Analysis.Snapshots;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Pipeline;
 

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Mvc;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Signals;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using static SignalPipeline.Functions.Review.Html;
+using SignalPipeline.Functions.Composition;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -42,7 +43,7 @@ public static class ActionEndpoints
             """;
     }
 
-    /// <summary>Mapped on the coordinator's group (policy <see cref="Identity.Policies.Coordinator"/>).</summary>
+    /// <summary>Mapped on the coordinator's group (policy <see cref="Policies.Coordinator"/>).</summary>
     public static void Map(RouteGroupBuilder group, AppServices services)
     {
         group.MapPost("/signals/{id}/reveal", async (HttpContext http, string id, [FromForm] string? reason, CancellationToken ct) =>

@@ -15,13 +15,13 @@ public sealed record Principal(string Name, IReadOnlySet<string> Roles, bool IsD
 
     public bool IsAny(params string[] roles) => roles.Any(Roles.Contains);
 
-    /// <summary>The user authentication established for this request (<see cref="Identity.ReviewIdentity"/>), or null.</summary>
+    /// <summary>The user authentication established for this request (<see cref="ReviewIdentity"/>), or null.</summary>
     public static Principal? From(HttpContext http)
     {
         var user = http.User;
         if (user.Identity is not { IsAuthenticated: true } identity) return null;
         return new Principal(identity.Name ?? "onbekend", user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToHashSet(StringComparer.OrdinalIgnoreCase),
-            identity.AuthenticationType == Identity.ReviewIdentity.DevScheme);
+            identity.AuthenticationType == ReviewIdentity.DevScheme);
     }
 
     public static Principal? From(HttpRequest request) => From(request.HttpContext);

@@ -1,8 +1,9 @@
+using SignalPipeline.Analysis.Models;
 using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Functions.Pipeline;
-using SignalPipeline.Functions.Azure;
-using SignalPipeline.Functions.Review.Identity;
+using SignalPipeline.Functions.Storage;
 using static SignalPipeline.Functions.Review.Html;
+using SignalPipeline.Functions.Composition;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -48,7 +49,7 @@ public static class ReviewEndpoints
             var p = Math.Max(1, page ?? 1);
             var rows = string.Concat(filtered.Skip((p - 1) * PageSize).Take(PageSize).Select(c => $"""
                 <tr><td><a href="/review/signals/{E(c.SignalId)}">{E(c.SignalId)}</a></td><td>{E(c.Model)}</td><td>{E(c.Theme)}</td>
-                <td>{E(CandidateRegister.Nl(c.Review))}{(c.Returned ? " <strong class=\"returned\">teruggekeerd</strong>" : "")}</td><td>{E(Nl(c.Nightly))}</td><td>{E(c.LastReferenceDate)}</td><td>{E(Explanation.For(c.Model, c.Evidence))}</td></tr>
+                <td>{E(CandidateRegister.Nl(c.Review))}{(c.Returned ? " <strong class=\"returned\">teruggekeerd</strong>" : "")}</td><td>{E(Nl(c.Nightly))}</td><td>{E(c.LastReferenceDate)}</td><td>{E(ModelCatalogue.Explain(c.Model, c.Evidence, services.Settings.ModelParameters))}</td></tr>
                 """));
             string Opt(string? current, string value, string? label = null) => $"<option value=\"{E(value)}\"{(current == value ? " selected" : "")}>{(value == "" ? "alle" : E(label ?? value))}</option>";
             var models = all.Select(c => c.Model).Distinct().Order().Prepend("");
@@ -91,7 +92,7 @@ public static class ReviewEndpoints
             var body = $"""
                 <h1>Signaal {E(c.SignalId)}</h1>
                 {Returned(c, observations)}
-                <div class="box" id="explanation"><strong>Waarom:</strong> {E(Explanation.For(c.Model, c.Evidence))}</div>
+                <div class="box" id="explanation"><strong>Waarom:</strong> {E(ModelCatalogue.Explain(c.Model, c.Evidence, services.Settings.ModelParameters))}</div>
                 <table><tr><th>Model</th><td>{E(c.Model)} {E(c.ModelVersion)}</td></tr><tr><th>Thema</th><td>{E(c.Theme)}</td></tr>
                 <tr><th>Status</th><td id="status">{E(CandidateRegister.Nl(c.Review))}</td></tr><tr><th>Nachtrun</th><td>{E(Nl(c.Nightly))} (laatst gevonden in run {E(c.LastRunId)}, peildatum {E(c.LastReferenceDate)})</td></tr>
                 <tr><th>Object (pseudoniem)</th><td><code>{E(c.Object)}</code></td></tr>

@@ -2,8 +2,10 @@ using System.Text.Json.Nodes;
 using SignalPipeline.Analysis.Lineage;
 using SignalPipeline.Analysis.Models;
 using SignalPipeline.Analysis.Register;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Analysis.Publication;
+using SignalPipeline.Functions.Storage;
 using static SignalPipeline.Functions.Review.Html;
+using SignalPipeline.Functions.Composition;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -11,7 +13,7 @@ namespace SignalPipeline.Functions.Review;
 /// OpenLineage events and Algoritmeregister entries. Never signal content, never identities.</summary>
 public static class ReviewerEndpoints
 {
-    /// <summary>Mapped on the oversight group (policy <see cref="Identity.Policies.Oversight"/>); shadow models' would-be
+    /// <summary>Mapped on the oversight group (policy <see cref="Policies.Oversight"/>); shadow models' would-be
     /// signals on the DPIA reviewer's group only.</summary>
     public static void Map(RouteGroupBuilder app, RouteGroupBuilder dpia, AppServices services)
     {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using static SignalPipeline.Functions.Review.Html;
+using SignalPipeline.Functions.Composition;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -9,7 +10,7 @@ namespace SignalPipeline.Functions.Review;
 /// The BSN travels in a POST body, is pseudonymised at once and is never stored or echoed.</summary>
 public static class SubjectEndpoints
 {
-    /// <summary>Mapped on the coordinator's group (policy <see cref="Identity.Policies.Coordinator"/>).</summary>
+    /// <summary>Mapped on the coordinator's group (policy <see cref="Policies.Coordinator"/>).</summary>
     public static void Map(RouteGroupBuilder group, AppServices services)
     {
         static string Token(HttpContext http) => ActionEndpoints.TokenField(http);
@@ -100,7 +101,7 @@ public static class SubjectEndpoints
             if (ActionEndpoints.ReasonProblem(reason) is not null || !DateOnly.TryParse(reviewBy, out var review))
                 return Page("Onvolledig", $"<h1>Niet vastgelegd</h1><p>Geef een reden van minstens {ActionEndpoints.MinReasonLength} tekens en een datum om opnieuw te beoordelen.</p>", user, 400);
             if (!await services.Register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
-            await services.Audit.WriteAsync(new Azure.AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
+            await services.Audit.WriteAsync(new Storage.AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
             return Results.Redirect($"/review/signals/{Uri.EscapeDataString(id)}");
         });
     }

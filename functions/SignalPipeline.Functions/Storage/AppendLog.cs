@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs.Specialized;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>JSON lines in one append blob per UTC day (<c>{container}/{yyyy-MM-dd}.jsonl</c>): written by appending
 /// only, read a day at a time. Used by the audit log and the OpenLineage log.</summary>

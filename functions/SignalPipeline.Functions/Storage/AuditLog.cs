@@ -3,8 +3,9 @@ using System.Text;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 public sealed record AuditEntry(DateTimeOffset At, string Actor, string Role, string Action, string? SignalId, string? Reason, string? Detail)
 {

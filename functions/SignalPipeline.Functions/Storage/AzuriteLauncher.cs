@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>Starts the project's own Azurite (node_modules, installed by the project's scripts) on loopback when no
 /// storage is configured and nothing listens yet, and stops it by its PID.</summary>

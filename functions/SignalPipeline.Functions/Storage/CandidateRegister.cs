@@ -1,8 +1,9 @@
 using Azure;
 using Azure.Data.Tables;
 using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 public sealed record HistoryEntry(DateTimeOffset At, string Event, string Actor, string? Detail);
 
@@ -14,7 +15,7 @@ public enum DecideResult { Done, NotFound, AlreadyDecided }
 /// changes only through <see cref="SignalState"/>'s transitions; this adapter reads, applies one and writes it back
 /// with optimistic concurrency. Observation and history rows are keyed by run, so a repeated write is a no-op, and
 /// they are written before the state: a crash between the two is repaired by the next attempt.</summary>
-public sealed class CandidateRegister(StorageClients storage, TimeProvider? clock = null, Pipeline.FaultPoints? faults = null)
+public sealed class CandidateRegister(StorageClients storage, TimeProvider? clock = null, Configuration.FaultPoints? faults = null)
 {
     readonly TimeProvider time = clock ?? TimeProvider.System;
     const string Partition = "signal";

@@ -2,7 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using SignalPipeline.Analysis.Privacy;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>Binds each key version to its fingerprint on first use (table <c>keys</c>) and refuses a key whose
 /// fingerprint differs from the one recorded for its version: a replaced development file or a re-created Key Vault

@@ -3,7 +3,7 @@ using System.Text.Json;
 using Azure.Security.KeyVault.Secrets;
 using SignalPipeline.Analysis.Privacy;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 public interface IKeyProvider
 {

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>OpenLineage events as JSON lines in the <c>lineage</c> container, and optionally POSTed to a configured
 /// endpoint (e.g. Marquez's <c>/api/v1/lineage</c>). A failing endpoint never fails a run: the event is in storage.</summary>

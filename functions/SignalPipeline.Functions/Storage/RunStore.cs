@@ -3,8 +3,9 @@ using Azure;
 using Azure.Data.Tables;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Signals;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>One row of the runs index: enough to choose predecessors and find unfinished runs without reading blobs.</summary>
 public sealed record RunIndex(string RunId, string ReferenceDate, string Status, bool Backfill);

@@ -3,8 +3,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using SignalPipeline.Analysis.Snapshots;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>Snapshots in the <c>snapshots</c> container: <c>{source}/{date}/{snapshotId}/data.parquet</c> and
 /// <c>manifest.json</c>, and <c>{source}/{date}/current.json</c> naming the snapshot in force for that date (a
@@ -32,7 +33,7 @@ public sealed class SnapshotStore(StorageClients storage)
         catch (System.Text.Json.JsonException) { return null; } // a torn pointer: LatestAsync falls back to the manifests
     }
 
-    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, Pipeline.FaultPoints? faults = null, CancellationToken ct = default)
+    public async Task SaveAcceptedAsync(SnapshotManifest manifest, SnapshotSpool spool, IReadOnlyList<QuarantineEntry> report, Configuration.FaultPoints? faults = null, CancellationToken ct = default)
     {
         var container = storage.Container(StorageClients.Snapshots);
         var prefix = $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}";

@@ -3,7 +3,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>The three storage clients, from a connection string (Azurite, tests) or an account name with managed
 /// identity (Azure). Knows the names of every container, queue and table the pipeline uses.</summary>

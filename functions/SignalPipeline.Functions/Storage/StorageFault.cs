@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using Azure;
 
-namespace SignalPipeline.Functions.Azure;
+namespace SignalPipeline.Functions.Storage;
 
 /// <summary>Tells an unreachable storage account (nothing could be read or written, so nothing was lost and the
 /// same command can simply be run again) from a request that storage refused.</summary>

@@ -1,8 +1,8 @@
 using System.Text.Json;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Pipeline;
 
-namespace SignalPipeline.Functions.Functions;
+namespace SignalPipeline.Functions.Triggers;
 
 /// <summary>queueTrigger on <c>extract-arrivals</c>: the message is an Event Grid BlobCreated event (Event Grid or
 /// CloudEvents schema). Only the blob name travels; the blob itself is streamed by <see cref="IngestService"/>.</summary>

@@ -1,6 +1,6 @@
 using SignalPipeline.Functions.Pipeline;
 
-namespace SignalPipeline.Functions.Functions;
+namespace SignalPipeline.Functions.Triggers;
 
 /// <summary>queueTrigger on <c>phase1-intake</c>: writes the candidate into the register. An unreadable message
 /// answers 500, so the host retries it and then moves it to <c>phase1-intake-poison</c>.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SignalPipeline.Functions.Functions;
+namespace SignalPipeline.Functions.Triggers;
 
 /// <summary>What the Functions host POSTs to a custom handler: trigger and input data by binding name, and metadata.</summary>
 public sealed record InvocationRequest(Dictionary<string, JsonElement>? Data, Dictionary<string, JsonElement>? Metadata)

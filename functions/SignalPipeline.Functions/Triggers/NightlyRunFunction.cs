@@ -1,6 +1,7 @@
 using SignalPipeline.Functions.Pipeline;
+using SignalPipeline.Functions.Configuration;
 
-namespace SignalPipeline.Functions.Functions;
+namespace SignalPipeline.Functions.Triggers;
 
 /// <summary>timerTrigger, 02:00 Europe/Amsterdam: the nightly comparison for today, through to a completed run (or a
 /// 500 that the host logs, when the run could not be completed; the next invocation finishes it).</summary>

@@ -1,6 +1,6 @@
 using SignalPipeline.Functions.Pipeline;
 
-namespace SignalPipeline.Functions.Functions;
+namespace SignalPipeline.Functions.Triggers;
 
 /// <summary>timerTrigger, daily: the retention terms of protocol art. 12 (see <see cref="RetentionService"/>).</summary>
 public sealed class RetentionFunction(RetentionService retention)

@@ -8,7 +8,7 @@ namespace SignalPipeline.Tests.Infrastructure;
 /// non-empty, max_length, permitted_values, array items with their own definitions, allowed HTML tags.</summary>
 public static class AlgoritmeregisterStandard
 {
-    public static string DefinitionsPath => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "tests", "fixtures", "algoritmeregister", "publicatiestandaard-v1_0.json");
+    public static string DefinitionsPath => Path.Combine(SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot(), "tests", "fixtures", "algoritmeregister", "publicatiestandaard-v1_0.json");
 
     public static List<string> Validate(JsonObject entry)
     {

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using SignalPipeline.Functions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Infrastructure;
 

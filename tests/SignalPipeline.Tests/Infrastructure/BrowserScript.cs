@@ -9,7 +9,7 @@ public static class BrowserScript
 {
     public static async Task<JsonElement> RunAsync(ProgramProcess program, string script)
     {
-        var root = Functions.PipelineSettings.FindProjectRoot();
+        var root = SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot();
         var psi = new ProcessStartInfo("node")
         {
             ArgumentList = { Path.Combine(root, "tests", "browser", script), program.BaseAddress.ToString().TrimEnd('/'), Path.Combine(root, "artifacts", "screenshots") },

@@ -91,7 +91,7 @@ public sealed class PipelineUnderTest : IDisposable
     {
         var list = await Cli("signals", "list");
         Assert.Equal(0, list.Code);
-        var register = new Functions.Azure.CandidateRegister(new Functions.Azure.StorageClients(Azurite.ConnectionString, null));
+        var register = new Functions.Storage.CandidateRegister(new Functions.Storage.StorageClients(Azurite.ConnectionString, null));
         var text = new StringBuilder(list.Out);
         foreach (var s in (await register.ListAsync()).OrderBy(s => s.SignalId, StringComparer.Ordinal))
             foreach (var o in await register.ObservationsAsync(s.SignalId))

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 
 namespace SignalPipeline.Tests.Infrastructure;
 
@@ -47,7 +47,7 @@ public sealed class ProgramProcess : IDisposable
     public static string ProgramDll()
     {
         var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // .../bin/{Configuration}/net10.0/
-        var root = Functions.PipelineSettings.FindProjectRoot();
+        var root = SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot();
         var dll = Path.Combine(root, "functions", "SignalPipeline.Functions", "bin", config, "net10.0", "signalpipeline.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("build the functions project first", dll);
     }

@@ -1,7 +1,7 @@
 using System.Text;
 using Azure.Data.Tables;
 using SignalPipeline.Analysis.Snapshots;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 
 namespace SignalPipeline.Tests.Infrastructure;
 

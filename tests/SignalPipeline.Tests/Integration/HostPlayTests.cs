@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Pipeline;
 using SignalPipeline.Functions.Review;
@@ -86,12 +86,12 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
         // a message for a signal not yet in the register creates it.
         foreach (var c in candidates)
         {
-            var message = Functions.Json.Serialize(IntakeMessage.From((await register.ObservationsAsync(c.SignalId)).Single()));
+            var message = SignalPipeline.Functions.Configuration.Json.Serialize(IntakeMessage.From((await register.ObservationsAsync(c.SignalId)).Single()));
             var twice = await Response(await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", message), HostFormat));
             Assert.Contains("already registered", Logs(twice));
         }
         var fresh = IntakeMessage.From((await register.ObservationsAsync(candidates[0].SignalId)).Single()) with { SignalId = "ZZZ-0000000000000000abcd" };
-        var created = await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", Functions.Json.Serialize(fresh)), HostFormat);
+        var created = await http.PostAsJsonAsync("/IntakeSignal", Invocation("msg", SignalPipeline.Functions.Configuration.Json.Serialize(fresh)), HostFormat);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         Assert.Contains(": created", Logs(await Response(created)));
         Assert.Equal(12, (await register.ListAsync()).Count);

@@ -10,7 +10,7 @@ namespace SignalPipeline.Tests.Integration;
 /// layout.</summary>
 public sealed class InfraTests
 {
-    static readonly string Root = Functions.PipelineSettings.FindProjectRoot();
+    static readonly string Root = SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot();
     static readonly string BicepDir = Path.Combine(Root, "infra", "bicep");
     static readonly string Bicep = typeof(InfraTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "BicepPath").Value!.Replace('\\', '/');
 

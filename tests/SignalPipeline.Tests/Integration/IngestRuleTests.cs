@@ -3,10 +3,12 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Pipeline;
 using SignalPipeline.Tests.Infrastructure;
+using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Integration;
 

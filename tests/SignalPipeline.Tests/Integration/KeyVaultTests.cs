@@ -5,9 +5,11 @@ using Azure.Core.Pipeline;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
 using SignalPipeline.Functions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Tests.Infrastructure;
+using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Integration;
 

@@ -3,7 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using SignalPipeline.Analysis.Register;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Analysis.Publication;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Review;
 using SignalPipeline.Tests.Infrastructure;
@@ -16,7 +17,7 @@ namespace SignalPipeline.Tests.Integration;
 public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
     readonly TempDir dir = new();
-    static string Formats => Path.Combine(Functions.PipelineSettings.FindProjectRoot(), "tests", "fixtures");
+    static string Formats => Path.Combine(SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot(), "tests", "fixtures");
     static readonly SchemaValidator Validator = new(Directory.GetFiles(Path.Combine(Formats, "openlineage"), "*.json"));
     const string Root = "https://openlineage.io/spec/2-0-2/OpenLineage.json";
 

@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Tests.Infrastructure;
+using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Integration;
 
@@ -54,8 +56,8 @@ public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azu
         await IngestAndRun(s, SampleExtracts.Write(Path.Combine(dir.Path, "x"), DateOnly.FromDateTime(t0.UtcDateTime), new SampleOptions()), DateOnly.FromDateTime(t0.UtcDateTime));
         var ovb = (await s.Register.ListAsync()).Where(c => c.Model == "OVB").Select(c => c.SignalId).Order().ToList();
         var (dismissed, registered) = (ovb[0], ovb[1]);
-        Assert.Equal(Functions.Azure.DecideResult.Done, await s.Register.DecideAsync(dismissed, Analysis.Signals.ReviewState.Dismissed, "Geen aanwijzingen na navraag", "coord"));
-        Assert.Equal(Functions.Azure.DecideResult.Done, await s.Register.DecideAsync(registered, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
+        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(dismissed, Analysis.Signals.ReviewState.Dismissed, "Geen aanwijzingen na navraag", "coord"));
+        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(registered, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
         var total = (await s.Register.ListAsync()).Count;
 
         async Task<Dictionary<string, Analysis.Signals.SignalState>> At(int days)

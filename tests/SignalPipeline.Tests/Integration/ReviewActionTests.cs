@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Review;
 using SignalPipeline.Tests.Infrastructure;

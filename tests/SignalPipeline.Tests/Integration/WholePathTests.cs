@@ -1,5 +1,5 @@
 using SignalPipeline.Functions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Tests.Infrastructure;
 

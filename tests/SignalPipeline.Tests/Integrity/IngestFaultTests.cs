@@ -1,4 +1,4 @@
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Tests.Infrastructure;
 
 namespace SignalPipeline.Tests.Integrity;

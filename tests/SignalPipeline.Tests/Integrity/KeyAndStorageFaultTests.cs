@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Tests.Infrastructure;
 
 namespace SignalPipeline.Tests.Integrity;
@@ -73,7 +73,7 @@ public sealed class KeyAndStorageFaultTests
         var snapshots = new SnapshotStore(storage);
         var m = (await snapshots.LatestAsync("bag", Nights.Date(1)))!;
         await storage.Container(StorageClients.Snapshots).GetBlobClient($"bag/{m.Date}/{m.SnapshotId}/manifest.json")
-            .UploadAsync(BinaryData.FromString(Functions.Json.Serialize(m with { PseudonymKeyFingerprint = "0000000000000000" })), overwrite: true);
+            .UploadAsync(BinaryData.FromString(SignalPipeline.Functions.Configuration.Json.Serialize(m with { PseudonymKeyFingerprint = "0000000000000000" })), overwrite: true);
         var r = await p.Cli("nightly", "--date", Nights.DateText(1));
         Assert.Equal(3, r.Code);
         Assert.Contains($"snapshot {m.SnapshotId} was made under another pseudonymisation key", r.Err);

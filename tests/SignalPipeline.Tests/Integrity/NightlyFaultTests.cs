@@ -1,5 +1,5 @@
 using SignalPipeline.Analysis.Signals;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Pipeline;
 using SignalPipeline.Tests.Infrastructure;
 
@@ -126,7 +126,7 @@ public sealed class NightlyFaultTests
 
         // Night 1's messages delivered again, late (a queue that was down, an operator replaying a file).
         var queue = storage.Queue(StorageClients.IntakeQueue);
-        foreach (var o in night1.Values) await queue.SendMessageAsync(Functions.Json.Serialize(IntakeMessage.From(o)));
+        foreach (var o in night1.Values) await queue.SendMessageAsync(SignalPipeline.Functions.Configuration.Json.Serialize(IntakeMessage.From(o)));
         var drained = await p.Cli("nightly", "--date", Nights.DateText(3));
         Assert.Equal(0, drained.Code);
         Assert.Contains($"intake: {night1.Count} messages taken", drained.Out);

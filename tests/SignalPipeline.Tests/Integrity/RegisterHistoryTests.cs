@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SignalPipeline.Analysis.Signals;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Review;
 using SignalPipeline.Tests.Infrastructure;
 

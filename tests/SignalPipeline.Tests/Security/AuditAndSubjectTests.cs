@@ -1,7 +1,7 @@
 using System.Text;
 using Azure.Storage.Blobs.Specialized;
 using SignalPipeline.Analysis.Privacy;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Tests.Infrastructure;
 

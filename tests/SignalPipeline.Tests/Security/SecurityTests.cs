@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using SignalPipeline.Functions.Azure;
+using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Review;
 using SignalPipeline.Tests.Infrastructure;

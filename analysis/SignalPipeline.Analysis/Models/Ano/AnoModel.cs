@@ -28,6 +28,10 @@ public sealed class AnoModel : ISignalModel
         ["enforcement"] = Models.Reads.With("handhavingstype", "status", "datum_start"),
     };
 
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
+        $"Afwijkend patroon: anomaliescore {e["score"]}, hoger dan {e["percentile"].Replace('.', ',')}% van de objecten. Meest bepalend: " +
+        string.Join(", ", new[] { "feature_1", "feature_2", "feature_3" }.Where(e.Has).Select(k => e[k].Replace('_', ' '))) + ".";
+
     public IEnumerable<Signal> Run(ModelContext ctx)
     {
         var (ids, rows) = AnoFeatures.Compute(ctx, ctx.P("m2_cap"));

@@ -3,7 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
-namespace SignalPipeline.Functions.Review.Identity;
+namespace SignalPipeline.Functions.Review;
 
 public sealed class AppServiceAuthenticationOptions : AuthenticationSchemeOptions
 {

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using SignalPipeline.Functions.Configuration;
+using SignalPipeline.Functions.Composition;
 
-namespace SignalPipeline.Functions.Review.Identity;
+namespace SignalPipeline.Functions.Review;
 
 /// <summary>Who may see what (protocol art. 10.3, 11), as authorization policies that endpoint groups require.</summary>
 public static class Policies
