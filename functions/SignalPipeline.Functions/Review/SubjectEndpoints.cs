@@ -68,7 +68,7 @@ public static class SubjectEndpoints
             {
                 if (request is null)
                 {
-                    if (!Analysis.Extracts.Identifiers.TryBsn(bsn, out _, out var why)) throw new ArgumentException($"geen geldig BSN: {why}");
+                    if (!Analysis.Extracts.Identifiers.TryBsn(bsn ?? "", out _, out var why)) throw new ArgumentException($"geen geldig BSN: {why}");
                     if (ActionEndpoints.ReasonProblem(reason) is { } problem) throw new ArgumentException(problem);
                     var pending = Protector(http).Protect($"{user.Name}\n{bsn!.Trim()}\n{reason!.Trim()}", TimeSpan.FromMinutes(10));
                     return Page("Wissen bevestigen", $"""
