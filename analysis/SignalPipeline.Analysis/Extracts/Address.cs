@@ -1,6 +1,6 @@
 namespace SignalPipeline.Analysis.Extracts;
 
-/// <summary>A normalised Dutch address: the address key of extracts.md is <c>postcode|huisnummer|huisletter|toevoeging</c>.</summary>
+/// <summary>A normalised Dutch address: the address key of docs/contracts/extracts.md is <c>postcode|huisnummer|huisletter|toevoeging</c>.</summary>
 public readonly record struct Address(string Postcode, int Huisnummer, string Huisletter, string Toevoeging)
 {
     public string Key => $"{Postcode}|{Huisnummer}|{Huisletter}|{Toevoeging}";

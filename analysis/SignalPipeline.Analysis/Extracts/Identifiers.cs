@@ -1,6 +1,6 @@
 namespace SignalPipeline.Analysis.Extracts;
 
-/// <summary>Checks and normalises the identifiers of the extract contract (extracts.md, "Identifiers").
+/// <summary>Checks and normalises the identifiers of the extract contract (docs/contracts/extracts.md, "Identifiers").
 /// Every method returns a reason in Dutch-free English for the quarantine report; none echoes the value.</summary>
 public static class Identifiers
 {

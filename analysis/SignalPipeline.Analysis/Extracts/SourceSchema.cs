@@ -1,6 +1,6 @@
 namespace SignalPipeline.Analysis.Extracts;
 
-/// <summary>How a column is treated at the door (extracts.md "Sources and columns").</summary>
+/// <summary>How a column is treated at the door (docs/contracts/extracts.md "Sources and columns").</summary>
 public enum ColumnKind
 {
     /// <summary>Direct identifier: pseudonymised; plain only inside the encrypted identity envelope.</summary>

@@ -1,6 +1,6 @@
 namespace SignalPipeline.Analysis.Extracts;
 
-/// <summary>The four sources of extracts.md v1, column for column.</summary>
+/// <summary>The four sources of docs/contracts/extracts.md v1, column for column.</summary>
 public static class SourceSchemas
 {
     static ColumnSpec[] Location(bool withIds) =>

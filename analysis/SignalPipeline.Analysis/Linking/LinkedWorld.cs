@@ -14,7 +14,7 @@ public sealed record Registration(string Person, string FunctieAdres, string? Da
 public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk);
 public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk);
 
-/// <summary>All sources joined on the verblijfsobject (models.md "linked"): by VBO id when BAG knows it, else by the
+/// <summary>All sources joined on the verblijfsobject (docs/contracts/models.md "linked"): by VBO id when BAG knows it, else by the
 /// pseudonymised address key through BAG's hoofdadres. Hash joins only; everything here is pseudonymous.</summary>
 public sealed class LinkedWorld
 {

@@ -3,7 +3,7 @@ using SignalPipeline.Analysis.Linking;
 namespace SignalPipeline.Analysis.Models;
 
 /// <summary>HHC Handhavingscumulatie: ≥ 3 enforcement cases (not controle, not ingetrokken) started within 730 days,
-/// or any sluiting_13b_opiumwet started within 1095 days (models.md says "any": its status is not looked at).</summary>
+/// or any sluiting_13b_opiumwet started within 1095 days (docs/contracts/models.md says "any": its status is not looked at).</summary>
 public sealed class HhcModel : ISignalModel
 {
     public string Id => "HHC";

@@ -19,13 +19,13 @@ public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, str
 
     public bool InTerritory(Vbo vbo) => World.InTerritory(vbo.Gemeente);
 
-    /// <summary>A signal of this model, its id from the pseudonymised key (models.md "Signal identity").</summary>
+    /// <summary>A signal of this model, its id from the pseudonymised key (docs/contracts/models.md "Signal identity").</summary>
     public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence) =>
         new(Signal.IdFor(model.Id, Municipality, key), model.Id, model.Version, model.Theme, obj, subjects,
             new SortedDictionary<string, string>(evidence.ToDictionary(e => e.Name, e => Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""), StringComparer.Ordinal));
 }
 
-/// <summary>A named, versioned matching model of models.md. One small class per model.</summary>
+/// <summary>A named, versioned matching model of docs/contracts/models.md. One small class per model.</summary>
 public interface ISignalModel
 {
     string Id { get; }

@@ -24,7 +24,7 @@ public sealed record RunRecord
     /// <see cref="RunStatus.Completed"/>. A resumed run keeps its id.</summary>
     public string Status { get; init; } = RunStatus.Completed;
     /// <summary>A run for a reference date earlier than the latest completed run: recorded, but it changes no state in
-    /// the signalenregister (cli.md v2).</summary>
+    /// the signalenregister (docs/contracts/cli.md v2).</summary>
     public bool Backfill { get; init; }
     /// <summary>Fingerprint of the pseudonymisation key the snapshots were made with (a hash of a derived value).</summary>
     public string? KeyFingerprint { get; init; }

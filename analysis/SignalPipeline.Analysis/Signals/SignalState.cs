@@ -5,7 +5,7 @@ using SignalPipeline.Analysis.Snapshots;
 
 namespace SignalPipeline.Analysis.Signals;
 
-/// <summary>A signal's state in one run (models.md "Signal identity and change over time").</summary>
+/// <summary>A signal's state in one run (docs/contracts/models.md "Signal identity and change over time").</summary>
 public enum RunState
 {
     New,

@@ -9,7 +9,7 @@ namespace SignalPipeline.Analysis.Snapshots;
 
 public sealed record IngestOptions
 {
-    /// <summary>A file with more rejected rows than this share is rejected whole (extracts.md: 5%).</summary>
+    /// <summary>A file with more rejected rows than this share is rejected whole (docs/contracts/extracts.md: 5%).</summary>
     public double MaxRejectedShare { get; init; } = 0.05;
     /// <summary>Called every this many rows with the rows read so far, for progress on large files.</summary>
     public int ProgressEvery { get; init; } = 100_000;

@@ -6,7 +6,7 @@ using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Cli;
 
-/// <summary>The operator command line of contracts/cli.md: ingest, nightly, signals export, serve, demo.</summary>
+/// <summary>The operator command line of docs/contracts/cli.md: ingest, nightly, signals export, serve, demo.</summary>
 public static class CliApp
 {
     const string Usage = """
@@ -81,7 +81,7 @@ public static class CliApp
         }
     }
 
-    /// <summary>Every fault ends in one line that says what to do, and an exit code from cli.md v2; never a stack trace.
+    /// <summary>Every fault ends in one line that says what to do, and an exit code from docs/contracts/cli.md v2; never a stack trace.
     /// Only this code base's own messages are printed (they carry no identifiers); others are named by type.</summary>
     public static (int Code, string Message) Explain(Exception e) => e switch
     {

@@ -13,7 +13,7 @@ public sealed record SampleOptions
     public int InvalidBrpRows { get; init; } = 2;
 }
 
-/// <summary>Writes sample extracts per contracts/extracts.md, deterministic per seed and date, with planted situations:
+/// <summary>Writes sample extracts per docs/contracts/extracts.md, deterministic per seed and date, with planted situations:
 /// OVB fires on VBOs 0–2 (7 residents on 38 m²) and 5 (4 on 44 m², residents linked only by a messy address);
 /// VBO 3 is overcrowded but has an omzettingsvergunning (no signal); VBO 4 sits exactly on the norm (12 m², no
 /// signal); one overcrowded VBO lies outside the territory (no signal). NWF fires on VBO 6 (kantoorfunctie), BIB on

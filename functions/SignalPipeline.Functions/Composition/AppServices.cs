@@ -33,7 +33,7 @@ public sealed class AppServices : IDisposable
     /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
     public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);
 
-    /// <summary>Storage per cli.md: a configured account wins; otherwise local Azurite, started when nothing listens.</summary>
+    /// <summary>Storage per docs/contracts/cli.md: a configured account wins; otherwise local Azurite, started when nothing listens.</summary>
     public static async Task<AppServices> CreateAsync(PipelineSettings settings, TextWriter log, TimeProvider? clock = null, CancellationToken ct = default)
     {
         AzuriteLauncher? azurite = null;

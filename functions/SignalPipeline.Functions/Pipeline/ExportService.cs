@@ -6,13 +6,13 @@ using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Pipeline;
 
-/// <summary>One exported signal (cli.md "Export record"). The reveal fields stay null unless revealed.</summary>
+/// <summary>One exported signal (docs/contracts/cli.md "Export record"). The reveal fields stay null unless revealed.</summary>
 public sealed record ExportRecord(
     string SignalId, string Model, string ModelVersion, string State, string Theme, string? Object, IReadOnlyList<string> Subjects,
     IReadOnlyDictionary<string, string> Evidence, string RunId,
     string? VerblijfsobjectId = null, string? Address = null, string? SubjectBsn = null, string? SubjectKvk = null);
 
-/// <summary>One record of <c>signals list</c> (cli.md v2).</summary>
+/// <summary>One record of <c>signals list</c> (docs/contracts/cli.md v2).</summary>
 public sealed record SignalListRecord(
     string SignalId, string Model, string ModelVersion, [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? Object, string Theme, string ReviewState, bool Raised,
     string FirstRun, string LastRun, string LastReferenceDate, int Observations, bool Returned);
@@ -56,7 +56,7 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
     public static string ToJsonLines<T>(IEnumerable<T> records) =>
         string.Concat(records.Select(r => Json.Serialize(r) + "\n"));
 
-    /// <summary>The signalenregister as <c>signals list</c> shows it (cli.md v2): one record per signal, pseudonyms only.</summary>
+    /// <summary>The signalenregister as <c>signals list</c> shows it (docs/contracts/cli.md v2): one record per signal, pseudonyms only.</summary>
     public static IReadOnlyList<SignalListRecord> List(IEnumerable<SignalState> register) =>
         register.OrderBy(s => s.SignalId, StringComparer.Ordinal).Select(s => new SignalListRecord(
             s.SignalId, s.Model, s.ModelVersion, s.Object, s.Theme, Name(s.Review), s.Raised, s.FirstRunId, s.LastRunId,

@@ -13,7 +13,7 @@ public static class ReviewEndpoints
 {
     const int PageSize = 25;
 
-    /// <summary>The nightly states in the coordinator's words; the stored and exported values stay as in models.md.</summary>
+    /// <summary>The nightly states in the coordinator's words; the stored and exported values stay as in docs/contracts/models.md.</summary>
     static string Nl(RunState state) => state switch { RunState.New => "nieuw", RunState.Continuing => "doorlopend", RunState.Resolved => "opgelost", _ => "overgenomen" };
 
     static string Evidence(IReadOnlyDictionary<string, string> evidence) => string.Join("<br>", evidence.Select(e => $"{E(e.Key)}: {E(e.Value)}"));

@@ -12,7 +12,7 @@ using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Integration;
 
-/// <summary>Every rejection and normalisation rule of contracts/extracts.md, one test each, on real files delivered
+/// <summary>Every rejection and normalisation rule of docs/contracts/extracts.md, one test each, on real files delivered
 /// into the extracts container on Azurite and ingested by the blob-arrival path.</summary>
 public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
 {

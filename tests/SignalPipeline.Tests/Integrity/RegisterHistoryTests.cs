@@ -9,7 +9,7 @@ namespace SignalPipeline.Tests.Integrity;
 
 /// <summary>History, not overwrite: each night's distinct observation is kept, a decision stays bound to the observation
 /// it was taken on, and a dismissed signal that comes back with other evidence is shown to the coordinator as returned,
-/// with the earlier decision and the new evidence side by side. Also <c>signals list</c> as cli.md v2 specifies.</summary>
+/// with the earlier decision and the new evidence side by side. Also <c>signals list</c> as docs/contracts/cli.md v2 specifies.</summary>
 public sealed class RegisterHistoryTests
 {
     [Fact]

@@ -3,7 +3,7 @@ using SignalPipeline.Tests.Infrastructure;
 
 namespace SignalPipeline.Tests.Unit;
 
-/// <summary>NWF, ONG, BRF, HHC and BIB on both sides of every threshold and window edge of models.md.
+/// <summary>NWF, ONG, BRF, HHC and BIB on both sides of every threshold and window edge of docs/contracts/models.md.
 /// Reference date 2026-11-23 throughout: 730 days back is 2024-11-23, 1095 days back is 2023-11-24.</summary>
 public class RuleModelTests
 {
