@@ -1,15 +1,11 @@
 // Drives the review UI in headless Debian chromium (never a downloaded browser).
 // usage: node review-smoke.mjs <baseUrl> <screenshotDir>   → prints one JSON line with what it saw.
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import { mkdirSync } from 'node:fs';
 
 const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const result = {};
 try {
   const page = await (await browser.newContext()).newPage();

@@ -1,16 +1,12 @@
 // Security in the browser (headless Debian chromium, never a downloaded browser): the CSP holds, hostile text stays
 // text, dismissal needs its confirmation page, shadow evidence is the DPIA reviewer's only.
 // usage: node security-smoke.mjs <baseUrl> <screenshotDir>   → prints one JSON line with what it saw.
-import { chromium } from 'playwright-core';
+import { launch } from './launch.mjs';
 import { mkdirSync } from 'node:fs';
 
 const [base, shots] = process.argv.slice(2);
 mkdirSync(shots, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 const result = { dialogs: 0, cspViolations: 0 };
 const evil = 'Controle <img src=x onerror=alert(1)><script>alert(2)</script> gedaan';
 try {
