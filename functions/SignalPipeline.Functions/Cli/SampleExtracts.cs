@@ -139,22 +139,7 @@ public static class SampleExtracts
     }
 
     /// <summary>A fresh BSN that passes the 11-proef.</summary>
-    public static string Bsn(Random rnd, HashSet<string> used)
-    {
-        while (true)
-        {
-            var digits = new int[9];
-            digits[0] = rnd.Next(1, 10);
-            for (var i = 1; i < 8; i++) digits[i] = rnd.Next(10);
-            var sum = 0;
-            for (var i = 0; i < 8; i++) sum += (9 - i) * digits[i];
-            var last = sum % 11;
-            if (last == 10) continue;
-            digits[8] = last;
-            var bsn = string.Concat(digits);
-            if (used.Add(bsn)) return bsn;
-        }
-    }
+    public static string Bsn(Random rnd, HashSet<string> used) => Analysis.Extracts.Identifiers.SampleBsn(rnd, used);
 
     public static string WriteCsv(string root, string source, string date, char sep, string[] header, IEnumerable<string[]> rows)
     {

@@ -40,6 +40,14 @@ public sealed class AzuriteLauncher : IDisposable
             },
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        // In a session of its own: when the command that started it is killed together with its process group (a
+        // crash, a timeout), Azurite lives on with everything it holds, and the next command finds it listening.
+        // setsid execs node in place, so the PID stays Azurite's and stopping it by PID still works.
+        if (!OperatingSystem.IsWindows() && File.Exists("/usr/bin/setsid"))
+        {
+            psi.ArgumentList.Insert(0, psi.FileName);
+            psi.FileName = "/usr/bin/setsid";
+        }
         process = Process.Start(psi) ?? throw new InvalidOperationException("Azurite could not be started.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -17,7 +17,7 @@ public static class World
         string.Concat(vbos.Select((v, i) => $"{v.Id};5661AB;{i + 1};{v.Doel};{v.Opp};Verblijfsobject in gebruik\n"));
 
     public static string Residents(string vboId, int count, string functie = "W") =>
-        string.Concat(Enumerable.Range(0, count).Select(_ => $"{Functions.Cli.SampleExtracts.Bsn(new Random(Interlocked.Increment(ref bsnSeed)), [])};{vboId};;;{functie}\n"));
+        string.Concat(Enumerable.Range(0, count).Select(_ => $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(Interlocked.Increment(ref bsnSeed)), [])};{vboId};;;{functie}\n"));
 
     public const string BrpHeader = "bsn;verblijfsobject_id;postcode;huisnummer;functie_adres\n";
     public const string PermitsHeader = "zaak_id;zaaktype;status;datum_aanvraag;aanvrager_kvk;verblijfsobject_id\n";
@@ -102,7 +102,7 @@ public class OvbTests
         var bag = "verblijfsobject_id;postcode;huisnummer;huisletter;huisnummertoevoeging;gebruiksdoelen;oppervlakte;status\n" +
                   $"{V1};1234AB;12;A;2;woonfunctie;30;Verblijfsobject in gebruik\n";
         var brp = World.BrpHeader + string.Concat(new[] { "12a-2", "12 A 2", "12-A-2", "12A2" }.Select((h, i) =>
-            $"{Functions.Cli.SampleExtracts.Bsn(new Random(500 + i), [])};;1234 ab;{h};W\n"));
+            $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(500 + i), [])};;1234 ab;{h};W\n"));
         var run = await World.RunAsync(bag, brp);
         Assert.Equal("4", Assert.Single(run.Signals).Signal.Evidence["residents"]);
         Assert.Equal(0, run.Record.Unlinked["brp"]);
@@ -111,7 +111,7 @@ public class OvbTests
     [Fact]
     public async Task Unlinked_rows_are_counted()
     {
-        var brp = World.BrpHeader + World.Residents("1771010000000077", 2) + $"{Functions.Cli.SampleExtracts.Bsn(new Random(9), [])};;9999ZZ;1;W\n";
+        var brp = World.BrpHeader + World.Residents("1771010000000077", 2) + $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(9), [])};;9999ZZ;1;W\n";
         var run = await World.RunAsync(World.Bag((V1, 100, "woonfunctie")), brp);
         Assert.Equal(3, run.Record.Unlinked["brp"]);
     }

@@ -2,7 +2,6 @@ using System.Text;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Register;
 using SignalPipeline.Analysis.Snapshots;
-using SignalPipeline.Functions;
 
 namespace SignalPipeline.Tests.Infrastructure;
 
@@ -12,6 +11,7 @@ public static class TestData
     public static readonly byte[] EnvelopeKey = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
 
     public static string RegisterPath => Path.Combine(AppContext.BaseDirectory, "config", "dpia-register.json");
+
     public static DpiaRegister DemoRegister() => DpiaRegister.Load(RegisterPath);
 
     /// <summary>The demo register with a change applied to its JSON text (for gate tests).</summary>

@@ -4,6 +4,7 @@ using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions;
 using SignalPipeline.Functions.Storage;
 using SignalPipeline.Functions.Cli;
+using Microsoft.Extensions.Time.Testing;
 using SignalPipeline.Tests.Infrastructure;
 using SignalPipeline.Functions.Composition;
 using SignalPipeline.Functions.Configuration;
@@ -14,12 +15,6 @@ namespace SignalPipeline.Tests.Integration;
 public abstract class StorageScenario(AzuriteFixture azurite) : IDisposable
 {
     protected readonly TempDir dir = new();
-
-    protected sealed class TestClock(DateTimeOffset start) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = start;
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 
     protected AppServices Services(TimeProvider clock)
     {
@@ -51,7 +46,7 @@ public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azu
     public async Task Dismissed_and_registered_candidates_follow_their_terms_and_nothing_goes_early()
     {
         var t0 = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
-        var clock = new TestClock(t0);
+        var clock = new FakeTimeProvider(t0);
         var s = Services(clock);
         await IngestAndRun(s, SampleExtracts.Write(Path.Combine(dir.Path, "x"), DateOnly.FromDateTime(t0.UtcDateTime), new SampleOptions()), DateOnly.FromDateTime(t0.UtcDateTime));
         var ovb = (await s.Register.ListAsync()).Where(c => c.Model == "OVB").Select(c => c.SignalId).Order().ToList();
@@ -62,7 +57,7 @@ public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azu
 
         async Task<Dictionary<string, Analysis.Signals.SignalState>> At(int days)
         {
-            clock.Now = t0.AddDays(days);
+            clock.SetUtcNow(t0.AddDays(days));
             await s.Retention.RunAsync();
             return (await s.Register.ListAsync()).ToDictionary(c => c.SignalId);
         }
@@ -101,12 +96,12 @@ public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenari
     [Fact]
     public async Task A_subject_request_finds_exactly_their_signals_and_erasure_removes_them_everywhere()
     {
-        var clock = new TestClock(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 6, 1, 9, 0, 0, TimeSpan.Zero));
         var s = Services(clock);
         var date = "2026-06-01";
         var root = Path.Combine(dir.Path, "subject");
-        var person = SampleExtracts.Bsn(new Random(4242), []);
-        var other = SampleExtracts.Bsn(new Random(4343), []);
+        var person = Analysis.Extracts.Identifiers.SampleBsn(new Random(4242), []);
+        var other = Analysis.Extracts.Identifiers.SampleBsn(new Random(4343), []);
         string V(int i) => $"1771010000{i:D6}";
         var files = new[]
         {

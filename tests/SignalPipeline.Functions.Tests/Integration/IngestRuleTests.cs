@@ -77,7 +77,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
 
     static Dictionary<string, string> ValidRow(string source, int i)
     {
-        var bsn = SampleExtracts.Bsn(new Random(1000 + i), []);
+        var bsn = Analysis.Extracts.Identifiers.SampleBsn(new Random(1000 + i), []);
         var vbo = $"177101{i:D10}";
         return source switch
         {
@@ -172,7 +172,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
     [Fact]
     public async Task Windows1252_is_converted_and_the_manifest_says_so()
     {
-        var text = "bsn;geslachtsnaam;verblijfsobject_id;functie_adres\n" + $"{SampleExtracts.Bsn(new Random(5), [])};Gölçük-Ødegård;1771010000000001;W\n";
+        var text = "bsn;geslachtsnaam;verblijfsobject_id;functie_adres\n" + $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(5), [])};Gölçük-Ødegård;1771010000000001;W\n";
         var r = await Ingest("brp", Encoding.Latin1.GetBytes(text));
         Assert.Equal("accepted", r.Outcome.Outcome);
         Assert.Equal("windows-1252 (converted to utf-8)", r.Outcome.Manifest!.Encoding);
@@ -191,7 +191,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
     [Fact]
     public async Task Header_names_are_case_and_space_insensitive_and_order_free()
     {
-        var bsn = SampleExtracts.Bsn(new Random(6), []);
+        var bsn = Analysis.Extracts.Identifiers.SampleBsn(new Random(6), []);
         var r = await Ingest("brp", $" Functie_Adres ;VERBLIJFSOBJECT_ID; BSN \nw;1771010000000001;{bsn}\n");
         Assert.Equal("W", r.Table!.Column("functie_adres")[0]);
     }
@@ -232,7 +232,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
     {
         var rows = new[] { ("1234 ab", "12a-2", "", ""), ("1234AB", "12 A 2", "", ""), ("1234ab", "12", "a", "-2"), ("1234AB", "12-A-2", "", "") }
             .Select((a, i) => new Dictionary<string, string>
-            { ["bsn"] = SampleExtracts.Bsn(new Random(70 + i), []), ["postcode"] = a.Item1, ["huisnummer"] = a.Item2, ["huisletter"] = a.Item3, ["huisnummertoevoeging"] = a.Item4, ["functie_adres"] = "W" });
+            { ["bsn"] = Analysis.Extracts.Identifiers.SampleBsn(new Random(70 + i), []), ["postcode"] = a.Item1, ["huisnummer"] = a.Item2, ["huisletter"] = a.Item3, ["huisnummertoevoeging"] = a.Item4, ["functie_adres"] = "W" });
         var r = await Ingest("brp", Csv("brp", rows));
         Assert.Equal(4, r.Table!.RowCount);
         Assert.Single(r.Table.Column("adres").Distinct());
@@ -265,7 +265,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
     public async Task Banned_and_unknown_columns_are_discarded_and_no_value_remains_in_storage()
     {
         var text = "bsn;verblijfsobject_id;functie_adres;nationaliteit;geboorteland;geslacht;hobby\n" +
-                   $"{SampleExtracts.Bsn(new Random(8), [])};1771010000000001;W;Kirgizische;Tadzjikistan;vrouw;postzegels\n";
+                   $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(8), [])};1771010000000001;W;Kirgizische;Tadzjikistan;vrouw;postzegels\n";
         var r = await Ingest("brp", text);
         var discarded = r.Outcome.Manifest!.ColumnsDiscarded.ToDictionary(d => d.Name, d => d.Reason);
         Assert.Contains("never permitted", discarded["nationaliteit"]);

@@ -31,7 +31,7 @@ public static class Nights
         {
             bag.Append($"177101{i:D10};5661AB;{i + 1};woonfunctie;40;Verblijfsobject in gebruik;177110{i:D10};Pand in gebruik\n");
             // The same people night after night (the first residents of a dwelling stay), so subjects are stable.
-            var people = Enumerable.Range(0, 7).Select(_ => SampleExtracts.Bsn(rnd, bsns)).ToList();
+            var people = Enumerable.Range(0, 7).Select(_ => Analysis.Extracts.Identifiers.SampleBsn(rnd, bsns)).ToList();
             for (var r = 0; r < Residents(i, night); r++) brp.Append($"{people[r]};177101{i:D10};W;2020-01-01;1771\n");
         }
         var permits = "zaak_id;zaaktype;status;datum_aanvraag;aanvrager_kvk;verblijfsobject_id\nZ-1;omgevingsvergunning;verleend;2025-01-01;12345678;1771010000000000\n";

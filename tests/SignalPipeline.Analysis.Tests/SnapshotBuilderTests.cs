@@ -40,7 +40,7 @@ public class SnapshotBuilderTests
     [Fact]
     public async Task Invalid_rows_are_quarantined_with_line_and_column_but_no_value()
     {
-        var rows = Enumerable.Range(0, 40).Select(i => $"{Functions.Cli.SampleExtracts.Bsn(new Random(i), [])};X;1771010000000001;W;").ToList();
+        var rows = Enumerable.Range(0, 40).Select(i => $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(i), [])};X;1771010000000001;W;").ToList();
         rows.Insert(5, "123456781;Y;1771010000000001;W;"); // 11-proef fails, line 7
         var r = await TestData.BuildAsync("brp", Brp([.. rows]));
         Assert.NotNull(r.Table);
@@ -55,7 +55,7 @@ public class SnapshotBuilderTests
     [Fact]
     public async Task More_than_five_percent_rejected_rejects_the_file()
     {
-        var rows = Enumerable.Range(0, 18).Select(i => $"{Functions.Cli.SampleExtracts.Bsn(new Random(i), [])};X;1771010000000001;W;").ToList();
+        var rows = Enumerable.Range(0, 18).Select(i => $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(i), [])};X;1771010000000001;W;").ToList();
         rows.Add("123456781;Y;1771010000000001;W;");
         rows.Add("123456781;Y;1771010000000001;Q;");
         var r = await TestData.BuildAsync("brp", Brp([.. rows]));
@@ -78,7 +78,7 @@ public class SnapshotBuilderTests
         var n = SnapshotSpool.ChunkSize + 10;
         var used = new HashSet<string>();
         var rnd = new Random(3);
-        var bsns = Enumerable.Range(0, n).Select(_ => Functions.Cli.SampleExtracts.Bsn(rnd, used)).ToList();
+        var bsns = Enumerable.Range(0, n).Select(_ => Analysis.Extracts.Identifiers.SampleBsn(rnd, used)).ToList();
         // The first row's person appears again at the very end, in the second chunk, moved and now a postal
         // registration: the last occurrence wins, and the PC4 resident count follows it.
         var csv = "bsn;verblijfsobject_id;postcode;huisnummer;functie_adres\n" +

@@ -152,8 +152,8 @@ public class AreaReportTests
         var bag = "verblijfsobject_id;postcode;huisnummer;gebruiksdoelen;oppervlakte;status\n" +
                   string.Concat(vbos.Select((v, i) => $"{v.Item1};{(i < 5 ? "5661AB" : "5662AB")};{i + 1};woonfunctie;20;Verblijfsobject in gebruik\n"));
         var brp = "bsn;verblijfsobject_id;postcode;huisnummer;functie_adres\n" +
-                  string.Concat(vbos.SelectMany((v, i) => Enumerable.Range(0, 4).Select(k => $"{Functions.Cli.SampleExtracts.Bsn(new Random(i * 10 + k + 900), [])};{v.Item1};{(i < 5 ? "5661AB" : "5662AB")};{i + 1};W\n")))
-                  + string.Concat(Enumerable.Range(0, 200).Select(k => $"{Functions.Cli.SampleExtracts.Bsn(new Random(5000 + k), [])};;5662AB;{100 + k};W\n"));
+                  string.Concat(vbos.SelectMany((v, i) => Enumerable.Range(0, 4).Select(k => $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(i * 10 + k + 900), [])};{v.Item1};{(i < 5 ? "5661AB" : "5662AB")};{i + 1};W\n")))
+                  + string.Concat(Enumerable.Range(0, 200).Select(k => $"{Analysis.Extracts.Identifiers.SampleBsn(new Random(5000 + k), [])};;5662AB;{100 + k};W\n"));
         var run = await World.RunAsync(bag, brp);
         var areas = run.Record.AreaReport.ToDictionary(a => a.Pc4);
         Assert.Equal(20, areas["5661"].Residents);
