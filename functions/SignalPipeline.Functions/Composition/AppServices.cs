@@ -25,7 +25,7 @@ public sealed class AppServices : IDisposable
     public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage) { Faults = Faults };
     /// <summary>Fault drills (<c>Testing:FaultAt</c>, <c>Testing:KillAt</c>); none unless configured.</summary>
     public FaultPoints Faults => Settings.Faults;
-    public IntakeService Intake => new(Storage, Register) { Faults = Faults };
+    public IntakeService Intake => new(Storage, Register, Runs) { Faults = Faults };
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock, LoadRegister, Settings);
     public RetentionService Retention => new(Storage, Register, Snapshots, Audit, Settings.Retention, Clock);

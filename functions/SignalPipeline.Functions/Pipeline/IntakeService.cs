@@ -10,8 +10,9 @@ public sealed class IntakeRejectedException(string message) : Exception(message)
 
 /// <summary>Takes phase1-intake messages into the candidate register. A message that cannot be read throws, so the
 /// Functions host retries it and finally moves it to <c>phase1-intake-poison</c>; the CLI does the same by hand.</summary>
-public sealed class IntakeService(StorageClients storage, CandidateRegister register)
+public sealed class IntakeService(StorageClients storage, CandidateRegister register, RunStore? runs = null)
 {
+    string? latestCompleted;
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
 
@@ -22,6 +23,11 @@ public sealed class IntakeService(StorageClients storage, CandidateRegister regi
     public async Task<string> ProcessAsync(string body, CancellationToken ct = default)
     {
         var m = Validate(body);
+        // A signal the register has never seen, from a run older than the latest completed one: that run's moment has
+        // passed (the later run would have raised it if it still held), so the message is stale as a whole.
+        if (runs is not null && string.CompareOrdinal(m.RunId, latestCompleted ??= await LatestCompletedAsync(ct)) < 0
+            && await register.GetAsync(m.SignalId!, ct) is null)
+            return $"{m.SignalId}: ignored, stale (run {m.RunId} is older than the latest completed run {latestCompleted})";
         var change = await register.RaiseAsync(m.ToObservation(), ct);
         return change switch
         {
@@ -32,6 +38,9 @@ public sealed class IntakeService(StorageClients storage, CandidateRegister regi
             _ => $"{m.SignalId}: {change.ToString().ToLowerInvariant()}",
         };
     }
+
+    async Task<string> LatestCompletedAsync(CancellationToken ct) =>
+        (await runs!.ListAsync(ct)).LastOrDefault(r => r.Status == Analysis.Runs.RunStatus.Completed && !r.Backfill)?.RunId ?? "";
 
     static IntakeMessage Validate(string body)
     {

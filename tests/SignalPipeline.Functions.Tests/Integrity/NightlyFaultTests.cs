@@ -127,9 +127,13 @@ public sealed class NightlyFaultTests
         // Night 1's messages delivered again, late (a queue that was down, an operator replaying a file).
         var queue = storage.Queue(StorageClients.IntakeQueue);
         foreach (var o in night1.Values) await queue.SendMessageAsync(SignalPipeline.Functions.Configuration.Json.Serialize(IntakeMessage.From(o)));
+        // ... and one for a signal the register never had, from that old run: stale as a whole.
+        var unknown = night1.Values.First() with { SignalId = "OVB-00000000000000000abc" };
+        await queue.SendMessageAsync(SignalPipeline.Functions.Configuration.Json.Serialize(IntakeMessage.From(unknown)));
         var drained = await p.Cli("nightly", "--date", Nights.DateText(3));
         Assert.Equal(0, drained.Code);
-        Assert.Contains($"intake: {night1.Count} messages taken", drained.Out);
+        Assert.Contains($"intake: {night1.Count + 1} messages taken", drained.Out);
+        Assert.Contains("OVB-00000000000000000abc: ignored, stale (run R20260302-001 is older than the latest completed run R20260304-001)", drained.Out);
         Assert.Contains("ignored, stale (the register already holds a later run than R20260302-001)", drained.Out);
         Assert.Equal(before, await p.RegisterContents());
     }
