@@ -6,7 +6,7 @@ using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Tests.Infrastructure;
 
-/// <summary>The project's own Azurite (node_modules), on free loopback ports, in memory; stopped by its PID.</summary>
+/// <summary>The project's own Azurite (node_modules), on free loopback ports, with a fresh data folder; stopped by its PID.</summary>
 public sealed class AzuriteFixture : IDisposable
 {
     readonly AzuriteLauncher launcher;
@@ -17,10 +17,20 @@ public sealed class AzuriteFixture : IDisposable
 
     public AzuriteFixture()
     {
-        launcher = new AzuriteLauncher(FreePortTriple());
         var data = Path.Combine(Path.GetTempPath(), "sp-azurite-" + Guid.NewGuid().ToString("N"));
-        if (!launcher.EnsureRunning(ProjectRoot, data, TextWriter.Null))
-            throw new InvalidOperationException("expected to start a fresh Azurite on free ports");
+        // Test projects and classes run in parallel: a port found free can be taken before Azurite binds it (Azurite
+        // then exits at start), or another fixture's Azurite may already listen there. Either way: other ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            var candidate = new AzuriteLauncher(FreePortTriple());
+            try
+            {
+                if (candidate.EnsureRunning(ProjectRoot, data, TextWriter.Null)) { launcher = candidate; return; }
+            }
+            catch (InvalidOperationException) when (attempt < 8) { }
+            candidate.Dispose();
+            if (attempt >= 8) throw new InvalidOperationException("could not start a fresh Azurite on free ports in 8 attempts");
+        }
     }
 
     /// <summary>Settings for one test: its own account would be ideal, but Azurite has one; tests use distinct dates and
