@@ -54,6 +54,13 @@ public static class HttpProgram
 
     static async Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
+        // Every review page may show signal or person data: never stored by a browser or proxy. Set before the page
+        // runs, so anti-forgery finds it done (and does not warn that it had to).
+        if (!http.Request.Path.Equals(Html.StylesheetPath))
+        {
+            http.Response.Headers.CacheControl = "no-cache, no-store";
+            http.Response.Headers.Pragma = "no-cache";
+        }
         http.Response.OnStarting(() =>
         {
             var h = http.Response.Headers;
@@ -61,12 +68,6 @@ public static class HttpProgram
             h.XContentTypeOptions = "nosniff";
             h.XFrameOptions = "DENY";
             h["Referrer-Policy"] = "no-referrer";
-            // Every review page may show signal or person data: never stored by a browser or proxy.
-            if (!http.Request.Path.Equals(Html.StylesheetPath))
-            {
-                h.CacheControl = "no-store";
-                h.Pragma = "no-cache";
-            }
             return Task.CompletedTask;
         });
         await next(http);
@@ -80,6 +81,7 @@ public static class HttpProgram
         {
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SignalPipeline").LogError("Request {Path} failed: {Type}", http.Request.Path.Value, e.GetType().Name);
             http.Response.Clear();
+            http.Response.Headers.CacheControl = "no-cache, no-store";
             await Html.Page("Fout", "<h1>Er ging iets mis</h1><p>Er is niets vastgelegd. Probeer het opnieuw; meld het bij beheer als het blijft gebeuren.</p>", null, 500).ExecuteAsync(http);
         }
     }
