@@ -29,7 +29,7 @@ public static class ReviewEndpoints
         MapSignals(signals, services);
         ActionEndpoints.Map(coordinator, services);
         SubjectEndpoints.Map(coordinator, services);
-        ReviewerEndpoints.Map(oversight, dpia, services);
+        ReviewerEndpoints.Map(oversight, dpia);
         if (services.Settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
     }
 
