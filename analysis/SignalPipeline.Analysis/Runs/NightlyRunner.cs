@@ -35,78 +35,74 @@ public static class NightlyRunner
 {
     public static RunOutcome Run(RunInput input)
     {
-        var clock = input.Clock ?? TimeProvider.System;
-        var started = clock.GetUtcNow();
+        var started = (input.Clock ?? TimeProvider.System).GetUtcNow();
         var sw = Stopwatch.StartNew();
-        var municipality = input.Register.Municipality;
         var linkStart = Stopwatch.GetTimestamp();
         var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet());
         var linkSeconds = Stopwatch.GetElapsedTime(linkStart).TotalSeconds;
-        var previous = input.Previous.Where(s => s.State != RunState.Resolved)
-            .ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
+        var previous = input.Previous.Where(s => s.State != RunState.Resolved).ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
         var signals = new List<RunSignal>();
         var modelRuns = new List<ModelRun>();
-
         foreach (var model in input.Models)
         {
-            var parameters = ModelCatalogue.ParametersFor(model, input.ParameterOverrides);
-            var decision = ModelGate.Check(ModelCatalogue.Describe(model, parameters), input.Register, input.ReferenceDate);
-            var missing = model.Reads.Keys.Where(s => !input.Snapshots.ContainsKey(s)).ToList();
-            if (decision.Outcome != GateOutcome.Refused && missing.Count > 0)
-                decision = decision with { Outcome = GateOutcome.Refused, Reason = $"no accepted snapshot of {string.Join(", ", missing)} on or before the reference date" };
-
-            var a = decision.Approval;
-            if (decision.Outcome == GateOutcome.Refused)
-            {
-                // Not looked at tonight is not resolved: keep the open signals as they were.
-                var carried = previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = RunState.Carried }).ToList();
-                signals.AddRange(carried);
-                modelRuns.Add(new ModelRun(model.Id, model.Version, "refused", decision.Reason, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
-                continue;
-            }
-
-            var shadow = decision.Outcome == GateOutcome.Shadow;
-            var context = new ModelContext(world, input.ReferenceDate, municipality, parameters);
-            var modelStart = Stopwatch.GetTimestamp();
-            List<Signal> raised;
-            try { raised = model.Run(context).OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList(); }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                // One model failing must not stop the others; like a refusal, its open signals are carried.
-                signals.AddRange(previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = RunState.Carried }));
-                modelRuns.Add(new ModelRun(model.Id, model.Version, "failed", $"{e.GetType().Name}: {e.Message}", a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, 0, 0, 0));
-                continue;
-            }
-            var raisedIds = raised.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
-            int n = 0, c = 0, r = 0;
-            foreach (var s in raised)
-            {
-                var state = previous.ContainsKey(s.SignalId) ? RunState.Continuing : RunState.New;
-                if (state == RunState.New) n++; else c++;
-                signals.Add(new RunSignal(s, state, shadow));
-            }
-            foreach (var p in previous.Values.Where(p => p.Signal.Model == model.Id && !raisedIds.Contains(p.Signal.SignalId)).OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal))
-            {
-                r++;
-                signals.Add(new RunSignal(p.Signal, RunState.Resolved, shadow));
-            }
-            modelRuns.Add(new ModelRun(model.Id, model.Version, shadow ? "shadow" : "ran", null, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r)
-                {
-                    Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null,
-                    DurationSeconds = Math.Round(Stopwatch.GetElapsedTime(modelStart).TotalSeconds, 4),
-                });
+            var (modelSignals, modelRun) = RunModel(model, input, world, previous);
+            signals.AddRange(modelSignals);
+            modelRuns.Add(modelRun);
         }
+        return new RunOutcome(Record(input, started, sw.Elapsed.TotalSeconds, linkSeconds, world, modelRuns, signals), signals);
+    }
 
+    /// <summary>One model: the gate, then its signals classified against the previous run. A refused or failed model's
+    /// open signals are carried, not resolved: not looked at tonight is not gone.</summary>
+    static (IReadOnlyList<RunSignal> Signals, ModelRun Run) RunModel(ISignalModel model, RunInput input, LinkedWorld world, Dictionary<string, RunSignal> previous)
+    {
+        var parameters = ModelCatalogue.ParametersFor(model, input.ParameterOverrides);
+        var decision = ModelGate.Check(ModelCatalogue.Describe(model, parameters), input.Register, input.ReferenceDate);
+        var missing = model.Reads.Keys.Where(s => !input.Snapshots.ContainsKey(s)).ToList();
+        if (decision.Outcome != GateOutcome.Refused && missing.Count > 0)
+            decision = decision with { Outcome = GateOutcome.Refused, Reason = $"no accepted snapshot of {string.Join(", ", missing)} on or before the reference date" };
+        var a = decision.Approval;
+        ModelRun Outcome(string outcome, string? reason, int n = 0, int c = 0, int r = 0) =>
+            new(model.Id, model.Version, outcome, reason, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r);
+        List<RunSignal> Carried() => previous.Values.Where(p => p.Signal.Model == model.Id).Select(p => p with { State = RunState.Carried }).ToList();
+
+        if (decision.Outcome == GateOutcome.Refused) return (Carried(), Outcome("refused", decision.Reason));
+
+        var shadow = decision.Outcome == GateOutcome.Shadow;
+        var context = new ModelContext(world, input.ReferenceDate, input.Register.Municipality, parameters);
+        var modelStart = Stopwatch.GetTimestamp();
+        List<Signal> raised;
+        try { raised = model.Run(context).OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList(); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // One model failing must not stop the others.
+            return (Carried(), Outcome("failed", $"{e.GetType().Name}: {e.Message}"));
+        }
+        var signals = raised.Select(s => new RunSignal(s, previous.ContainsKey(s.SignalId) ? RunState.Continuing : RunState.New, shadow)).ToList();
+        var raisedIds = raised.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        var resolved = previous.Values.Where(p => p.Signal.Model == model.Id && !raisedIds.Contains(p.Signal.SignalId))
+            .OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal).Select(p => new RunSignal(p.Signal, RunState.Resolved, shadow)).ToList();
+        var run = Outcome(shadow ? "shadow" : "ran", null, signals.Count(s => s.State == RunState.New), signals.Count(s => s.State == RunState.Continuing), resolved.Count) with
+        {
+            Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null,
+            DurationSeconds = Math.Round(Stopwatch.GetElapsedTime(modelStart).TotalSeconds, 4),
+        };
+        return ([.. signals, .. resolved], run);
+    }
+
+    static RunRecord Record(RunInput input, DateTimeOffset started, double seconds, double linkSeconds, LinkedWorld world, List<ModelRun> modelRuns, List<RunSignal> signals)
+    {
         var residents = input.Snapshots.TryGetValue("brp", out var brp) ? brp.Manifest.ResidentsPerPc4 ?? new Dictionary<string, int>() : new Dictionary<string, int>();
-        var record = new RunRecord
+        var areaOptions = input.AreaReport ?? new AreaReportOptions();
+        return new RunRecord
         {
             RunId = input.RunId,
             ReferenceDate = input.ReferenceDate.ToString("yyyy-MM-dd"),
             Trigger = input.Trigger,
             StartedAt = started,
-            DurationSeconds = Math.Round(sw.Elapsed.TotalSeconds, 3),
+            DurationSeconds = Math.Round(seconds, 3),
             LinkSeconds = Math.Round(linkSeconds, 4),
-            Municipality = municipality,
+            Municipality = input.Register.Municipality,
             Territory = input.Territory,
             RegisterVersion = input.Register.RegisterVersion,
             RegisterSha256 = input.Register.Sha256,
@@ -115,9 +111,8 @@ public static class NightlyRunner
                 .Select(s => new SnapshotUse(s.Manifest.Source, s.Manifest.SnapshotId, s.Manifest.Date, s.Manifest.FileName, s.Manifest.Sha256, s.Manifest.RowsAccepted - s.Manifest.RowsDuplicate)).ToList(),
             Models = modelRuns,
             Unlinked = world.Unlinked,
-            AreaReport = Runs.AreaReport.Build(signals.Where(s => !s.Shadow), world, residents, input.AreaReport ?? new AreaReportOptions()),
-            ShadowAreaReport = Runs.AreaReport.Build(signals.Where(s => s.Shadow).Select(s => s with { Shadow = false }), world, residents, input.AreaReport ?? new AreaReportOptions()),
+            AreaReport = Runs.AreaReport.Build(signals.Where(s => !s.Shadow), world, residents, areaOptions),
+            ShadowAreaReport = Runs.AreaReport.Build(signals.Where(s => s.Shadow).Select(s => s with { Shadow = false }), world, residents, areaOptions),
         };
-        return new RunOutcome(record, signals);
     }
 }
