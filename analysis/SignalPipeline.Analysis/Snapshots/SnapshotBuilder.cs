@@ -82,31 +82,9 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         // Header: names matched case-insensitively, ignoring surrounding spaces and a BOM.
         var headers = csv.Headers.Select(h => h.Trim().TrimStart('\uFEFF').Trim().ToLowerInvariant()).ToArray();
         headersSeen = headers;
-        var permitted = register.PermittedColumns(schema.Name);
         var discarded = new List<DiscardedColumn>();
-        var specByIndex = new ColumnSpec?[headers.Length];
-        var seen = new HashSet<string>();
-        for (var i = 0; i < headers.Length; i++)
-        {
-            var h = headers[i];
-            if (!seen.Add(h)) { discarded.Add(new(h, "column appears twice in the header; the first is used")); continue; }
-            var spec = schema.Find(h);
-            if (SourceSchema.Banned.Contains(h)) discarded.Add(new(h, "never permitted (protected person attribute)"));
-            else if (spec is null) discarded.Add(new(h, "not part of the extract contract"));
-            else if (!permitted.Contains(h)) discarded.Add(new(h, "not permitted by the DPIA register"));
-            else specByIndex[i] = spec;
-        }
-        foreach (var required in schema.Columns.Where(c => c.Required))
-        {
-            if (!headers.Contains(required.Name))
-                return Rejected($"the header lacks the required column {required.Name}", 0, quarantine, discarded);
-            if (!permitted.Contains(required.Name))
-                return Rejected($"the DPIA register does not permit the required column {required.Name} of {schema.Name}", 0, quarantine, discarded);
-        }
-        var index = new Dictionary<string, int>();
-        for (var i = 0; i < specByIndex.Length; i++) if (specByIndex[i] is { } s) index[s.Name] = i;
-        if (schema.NeedsLocation && !index.ContainsKey("verblijfsobject_id") && !(index.ContainsKey("postcode") && index.ContainsKey("huisnummer")))
-            return Rejected("the header has neither verblijfsobject_id nor postcode and huisnummer", 0, quarantine, discarded);
+        var (index, rejection) = PlanColumns(headers, discarded);
+        if (index is null) return Rejected(rejection!, 0, quarantine, discarded);
 
         var layout = TableLayout.For(schema, index.Keys);
         var spool = new SnapshotSpool(layout.Columns);
@@ -183,13 +161,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             return Rejected($"{rejected} of {read} rows were rejected, more than the permitted {options.MaxRejectedShare:P0}", read, quarantine, discarded, rejected);
         if (read == 0) return Rejected("the file has a header but no rows", 0, quarantine, discarded);
 
-        var residentsPerPc4 = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < pc4Codes.Count; i++)
-            if (pc4Codes[i] >= 0 && !spool.IsDropped(i))
-            {
-                var pc4 = pc4Codes[i].ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
-                residentsPerPc4[pc4] = residentsPerPc4.GetValueOrDefault(pc4) + 1;
-            }
+        var residentsPerPc4 = ResidentsPerPc4(pc4Codes, spool);
         completed = true;
         return new BuildResult(spool, null, read, rejected, duplicates,
             layout.Columns.Where(c => !c.StartsWith('_') && (headers.Contains(c) || c == "adres" && layout.Pseudonymised.Contains("adres"))).ToList(), discarded,
@@ -199,6 +171,48 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         {
             if (!completed) await spool.DisposeAsync();
         }
+    }
+
+    /// <summary>Which delivered columns are kept (in the contract and permitted by the DPIA register), by name and
+    /// position, and which are discarded and why; no index but a reason when the header lacks what the contract needs.</summary>
+    (Dictionary<string, int>? Index, string? Rejection) PlanColumns(string[] headers, List<DiscardedColumn> discarded)
+    {
+        var permitted = register.PermittedColumns(schema.Name);
+        var specByIndex = new ColumnSpec?[headers.Length];
+        var seen = new HashSet<string>();
+        for (var i = 0; i < headers.Length; i++)
+        {
+            var h = headers[i];
+            if (!seen.Add(h)) { discarded.Add(new(h, "column appears twice in the header; the first is used")); continue; }
+            var spec = schema.Find(h);
+            if (SourceSchema.Banned.Contains(h)) discarded.Add(new(h, "never permitted (protected person attribute)"));
+            else if (spec is null) discarded.Add(new(h, "not part of the extract contract"));
+            else if (!permitted.Contains(h)) discarded.Add(new(h, "not permitted by the DPIA register"));
+            else specByIndex[i] = spec;
+        }
+        foreach (var required in schema.Columns.Where(c => c.Required))
+        {
+            if (!headers.Contains(required.Name)) return (null, $"the header lacks the required column {required.Name}");
+            if (!permitted.Contains(required.Name)) return (null, $"the DPIA register does not permit the required column {required.Name} of {schema.Name}");
+        }
+        var index = new Dictionary<string, int>();
+        for (var i = 0; i < specByIndex.Length; i++) if (specByIndex[i] is { } spec) index[spec.Name] = i;
+        if (schema.NeedsLocation && !index.ContainsKey("verblijfsobject_id") && !(index.ContainsKey("postcode") && index.ContainsKey("huisnummer")))
+            return (null, "the header has neither verblijfsobject_id nor postcode and huisnummer");
+        return (index, null);
+    }
+
+    /// <summary>Residents per PC4 among the rows that stayed (a later duplicate replaces an earlier row): counts only.</summary>
+    static SortedDictionary<string, int> ResidentsPerPc4(List<int> pc4Codes, SnapshotSpool spool)
+    {
+        var residents = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < pc4Codes.Count; i++)
+            if (pc4Codes[i] >= 0 && !spool.IsDropped(i))
+            {
+                var pc4 = pc4Codes[i].ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+                residents[pc4] = residents.GetValueOrDefault(pc4) + 1;
+            }
+        return residents;
     }
 
     /// <summary>No contract column holds a line break, so a value with one is a quote left open.</summary>
