@@ -47,7 +47,8 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Demo>
         Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode);
         Assert.Contains("Niet aangemeld", await r.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/review/runs")).StatusCode);
-        await Task.Delay(300); // the console logger writes asynchronously
+        // The console logger writes asynchronously: wait for the line (at most 10 s).
+        for (var i = 0; i < 100 && !program.Output.Contains("while App Service authentication is off"); i++) await Task.Delay(100);
         Assert.Contains("while App Service authentication is off", program.Output);
     }
 
