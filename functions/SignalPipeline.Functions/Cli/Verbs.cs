@@ -26,7 +26,9 @@ public static class Verbs
             var size = new FileInfo(f.Path).Length;
             if (!decided.TryGetValue(blob, out var outcome))
             {
-                outcome = await s.Ingest.IngestBlobAsync(blob, rows => output.WriteLine($"  {f.Source} {f.Date}: {rows:N0} rows read …"));
+                outcome = Terminal(output)
+                    ? await WithProgressBarAsync($"{f.Source} {f.Date}", progress => s.Ingest.IngestBlobAsync(blob, progress))
+                    : await s.Ingest.IngestBlobAsync(blob, p => output.WriteLine($"  {f.Source} {f.Date}: {p.Rows:N0} rows read ({Percent(p)}% of the file) …"));
                 foreach (var other in outcome.Together) decided[other.BlobName] = other;
             }
             anyRejected |= outcome.IsFailure;
@@ -37,6 +39,24 @@ public static class Verbs
                 (outcome.Message is null ? "" : $"; {outcome.Message}") + (size > 50_000_000 ? $" [{size / 1_000_000} MB]" : ""));
         }
         return anyRejected ? 2 : 0;
+    }
+
+    /// <summary>Progress on a terminal is a bar; in a log (redirected output, tests, the Functions host) it is lines.</summary>
+    static bool Terminal(TextWriter output) => ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+
+    static long Percent(IngestProgress p) => p.Bytes > 0 ? Math.Min(100, p.BytesRead * 100 / p.Bytes) : 0;
+
+    static Task<T> WithProgressBarAsync<T>(string label, Func<Action<IngestProgress>, Task<T>> work)
+    {
+        var bar = Spectre.Console.AnsiConsole.Progress();
+        bar.AutoClear = true;
+        return bar.StartAsync(async ctx =>
+        {
+            var task = ctx.AddTask(label, maxValue: 100);
+            var result = await work(p => { task.Value = Percent(p); task.Description = $"{label}: {p.Rows:N0} rows"; });
+            task.Value = 100;
+            return result;
+        });
     }
 
     public static async Task<int> NightlyAsync(AppServices s, CliArgs cli, TextWriter output)

@@ -10,6 +10,9 @@ using SignalPipeline.Functions.Configuration;
 
 namespace SignalPipeline.Functions.Pipeline;
 
+/// <summary>How far an ingest is: rows read so far, and bytes of the delivered file read out of its size.</summary>
+public sealed record IngestProgress(long Rows, long BytesRead, long Bytes);
+
 public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotManifest? Manifest, string? Message)
 {
     public bool IsFailure => Outcome is "rejected" or "invalid";
@@ -24,7 +27,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
 
-    public async Task<IngestOutcome> IngestBlobAsync(string blobName, Action<long>? progress = null, CancellationToken ct = default)
+    public async Task<IngestOutcome> IngestBlobAsync(string blobName, Action<IngestProgress>? progress = null, CancellationToken ct = default)
     {
         var parts = blobName.Split('/');
         if (parts.Length != 3 || !SourceSchema.All.Contains(parts[0]) || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", out _)
@@ -63,9 +66,12 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
         {
             using var pseudonymiser = new Pseudonymiser(material.PseudonymKey, material.PseudonymKeyVersion);
             var envelope = new IdentityEnvelope(material.EnvelopeKey, material.EnvelopeKeyVersion);
-            var builder = new SnapshotBuilder(SourceSchema.For(source), reg, pseudonymiser, envelope,
-                new IngestOptions { MaxRejectedShare = settings.MaxRejectedShare, Progress = progress });
             await using var s = await blob.OpenReadAsync(cancellationToken: ct);
+            var builder = new SnapshotBuilder(SourceSchema.For(source), reg, pseudonymiser, envelope, new IngestOptions
+            {
+                MaxRejectedShare = settings.MaxRejectedShare,
+                Progress = progress is null ? null : rows => progress(new IngestProgress(rows, s.Position, probe.Bytes)),
+            });
             result = await builder.BuildAsync(s, fileName, probe.IsUtf8, probe.Separator, ct);
         }
 

@@ -29,7 +29,7 @@ public sealed class IngestExtractFunction(IngestService ingest)
 
         try
         {
-            var outcome = await ingest.IngestBlobAsync(name, rows => logs.Add($"{name}: {rows} rows read"), ct);
+            var outcome = await ingest.IngestBlobAsync(name, p => logs.Add($"{name}: {p.Rows} rows read"), ct);
             var m = outcome.Manifest;
             logs.Add($"{name}: {outcome.Outcome}" + (m is null ? "" : $", rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}")
                 + (outcome.Message is null ? "" : $" — {outcome.Message}"));
