@@ -70,3 +70,11 @@ public sealed record ModelRun(
     public IReadOnlyDictionary<string, string>? Facts { get; init; }
     public double DurationSeconds { get; init; }
 }
+
+/// <summary>What a list of runs shows of each run, kept beside the run's index entry so a list is one query.</summary>
+public sealed record RunSummary(string Trigger, int ModelsRan, int Models, IReadOnlyList<string> Refused, int New, int Continuing, int Resolved, int FlaggedAreas)
+{
+    public static RunSummary Of(RunRecord r) => new(r.Trigger, r.Models.Count(m => m.Outcome != "refused"), r.Models.Count,
+        r.Models.Where(m => m.Outcome == "refused").Select(m => m.Model).ToList(),
+        r.Models.Sum(m => m.New), r.Models.Sum(m => m.Continuing), r.Models.Sum(m => m.Resolved), r.AreaReport.Count(a => a.Flagged));
+}

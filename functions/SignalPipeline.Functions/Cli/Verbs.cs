@@ -158,7 +158,7 @@ public static class Verbs
                 output.WriteLine($"signals: {report.Signals.Count} ({string.Join(", ", report.Signals.Select(c => c.SignalId))}); snapshot rows: {report.Rows.Count}; audit entries: {report.Audit.Count}");
                 if (cli.Get("out") is { } path)
                 {
-                    await File.WriteAllTextAsync(path, Pipeline.SubjectRequestService.ToHtml(report, s.Clock.GetUtcNow()));
+                    await File.WriteAllTextAsync(path, await Review.Pages.Documents.SubjectReportAsync(report, s.Clock.GetUtcNow()));
                     output.WriteLine($"report written to {path}");
                 }
                 return 0;

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using SignalPipeline.Functions.Triggers;
 using SignalPipeline.Functions.Review;
 using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Configuration;
+using SignalPipeline.Functions.Review.Pages;
 
 namespace SignalPipeline.Functions.Hosting;
 
@@ -28,7 +30,9 @@ public static class HttpProgram
         builder.WebHost.UseUrls(urls);
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton(services);
+        AddServices(builder.Services, services);
+        builder.Services.AddRazorComponents();
+        builder.Services.AddSingleton(View.Encoder);
         builder.Services.AddReviewIdentity(settings);
         builder.Services.AddAntiforgery(o => { o.HeaderName = "X-CSRF-TOKEN"; o.Cookie.Name = "sp-af"; o.Cookie.SameSite = SameSiteMode.Strict; });
         var app = builder.Build();
@@ -48,15 +52,32 @@ public static class HttpProgram
             MapInvocation(app, RetentionFunction.Name, (req, ct) => new RetentionFunction(services.Retention).InvokeAsync(req, ct));
         }
         app.MapGet("/", () => Results.Redirect("/review")).AllowAnonymous();
-        ReviewEndpoints.Map(app, services);
+        ReviewEndpoints.Map(app, settings);
         return app;
+    }
+
+    /// <summary>What the review handlers ask for, each from the one composition root: a handler names the services it
+    /// uses, not a locator that hands out everything.</summary>
+    static void AddServices(IServiceCollection di, AppServices services)
+    {
+        di.AddSingleton(services.Settings);
+        di.AddSingleton(services.Clock);
+        di.AddSingleton(new DpiaRegisterFile(services.Settings.RegisterPath));
+        di.AddSingleton(services.Register);
+        di.AddSingleton(services.Runs);
+        di.AddSingleton(services.Snapshots);
+        di.AddSingleton(services.Audit);
+        di.AddSingleton(services.Lineage);
+        di.AddSingleton(services.Identities);
+        di.AddSingleton(services.Intake);
+        di.AddSingleton(services.Subjects);
     }
 
     static async Task SecurityHeaders(HttpContext http, RequestDelegate next)
     {
         // Every review page may show signal or person data: never stored by a browser or proxy. Set before the page
         // runs, so anti-forgery finds it done (and does not warn that it had to).
-        if (!http.Request.Path.Equals(Html.StylesheetPath))
+        if (!http.Request.Path.Equals(Stylesheet.Path))
         {
             http.Response.Headers.CacheControl = "no-cache, no-store";
             http.Response.Headers.Pragma = "no-cache";
@@ -82,7 +103,7 @@ public static class HttpProgram
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SignalPipeline").LogError("Request {Path} failed: {Type}", http.Request.Path.Value, e.GetType().Name);
             http.Response.Clear();
             http.Response.Headers.CacheControl = "no-cache, no-store";
-            await Html.Page("Fout", "<h1>Er ging iets mis</h1><p>Er is niets vastgelegd. Probeer het opnieuw; meld het bij beheer als het blijft gebeuren.</p>", null, 500).ExecuteAsync(http);
+            await View.Message(null, "Fout", "Er is niets vastgelegd. Probeer het opnieuw; meld het bij beheer als het blijft gebeuren.", 500, heading: "Er ging iets mis").ExecuteAsync(http);
         }
     }
 
@@ -91,8 +112,8 @@ public static class HttpProgram
     {
         if (http.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: false })
         {
-            await Html.Page("Formulier verlopen", "<h1>Formulier verlopen</h1><p>Dit formulier is verlopen of hoort bij een andere aanmelding. Er is niets vastgelegd. " +
-                "Ga terug, laad de pagina opnieuw en probeer het nog eens.</p>", Principal.From(http), StatusCodes.Status400BadRequest).ExecuteAsync(http);
+            await View.Message(Principal.From(http), "Formulier verlopen", "Dit formulier is verlopen of hoort bij een andere aanmelding. Er is niets vastgelegd. " +
+                "Ga terug, laad de pagina opnieuw en probeer het nog eens.", StatusCodes.Status400BadRequest).ExecuteAsync(http);
             return;
         }
         await next(http);

@@ -173,28 +173,4 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         return list;
     }
 
-    /// <summary>The report as a self-contained HTML page for the data subject's file (Dutch). It holds only this person's
-    /// data: no other person's pseudonym, and officials are named by role, not by name; the reasons officials wrote stay
-    /// out (they may concern others). The page says so.</summary>
-    public static string ToHtml(SubjectReport r, DateTimeOffset at)
-    {
-        static string E(string? s) => System.Net.WebUtility.HtmlEncode(s ?? "");
-        var sb = new StringBuilder();
-        sb.Append($"<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzageverzoek</title></head><body>");
-        sb.Append($"<h1>Inzageverzoek (art. 14 privacyprotocol)</h1><p>Opgesteld {at:yyyy-MM-dd HH:mm} UTC. Het BSN is niet opgeslagen; gezocht is op het pseudoniem.</p>");
-        sb.Append("<p id=\"masking\">Dit overzicht bevat alleen gegevens over u. Gegevens over andere personen zijn weggelaten; medewerkers worden met hun rol genoemd, niet met hun naam, en de redenen die zij vastlegden zijn niet opgenomen omdat die ook anderen kunnen betreffen.</p>");
-        sb.Append($"<h2>Signalen ({r.Signals.Count})</h2><table border=\"1\" id=\"subject-signals\"><tr><th>Signaal</th><th>Model</th><th>Status</th><th>Waarom</th><th>Peildatum</th></tr>");
-        foreach (var s in r.Signals) sb.Append($"<tr><td>{E(s.SignalId)}</td><td>{E(s.Model)}</td><td>{E(CandidateRegister.Nl(s.Review))}</td><td>{E(Analysis.Models.ModelCatalogue.Explain(s.Model, s.Evidence))}</td><td>{E(s.LastReferenceDate)}</td></tr>");
-        sb.Append($"</table><h2>Gegevens in snapshots ({r.Rows.Count})</h2><table border=\"1\" id=\"subject-rows\"><tr><th>Bron</th><th>Bestand</th><th>Peildatum</th><th>Regel</th><th>Kolom</th></tr>");
-        foreach (var row in r.Rows) sb.Append($"<tr><td>{E(row.Source)}</td><td>{E(row.FileName)}</td><td>{E(row.Date)}</td><td>{E(row.Line)}</td><td>{E(row.Column)}</td></tr>");
-        sb.Append($"</table><h2>Auditspoor ({r.Audit.Count})</h2><table border=\"1\" id=\"subject-audit\"><tr><th>Wanneer</th><th>Wie</th><th>Actie</th><th>Signaal</th><th>Reden</th></tr>");
-        foreach (var a in r.Audit) sb.Append($"<tr><td>{a.At:yyyy-MM-dd HH:mm}</td><td>{E(RoleName(a.Role))}</td><td>{E(a.Action)}</td><td>{E(a.SignalId)}</td><td>(niet opgenomen)</td></tr>");
-        return sb.Append("</table></body></html>").ToString();
-    }
-
-    static string RoleName(string role) => role.Split(',').FirstOrDefault() switch
-    {
-        "coordinator" => "informatiecoördinator", "oov" => "medewerker openbare orde en veiligheid", "dpia-reviewer" => "DPIA-beoordelaar",
-        "admin" => "beheerder", "system" or "retention" => "systeem", _ => "medewerker",
-    };
 }

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
-using static SignalPipeline.Functions.Review.Html;
-using SignalPipeline.Functions.Composition;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Functions.Pipeline;
+using SignalPipeline.Functions.Review.Pages;
+using SignalPipeline.Functions.Storage;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -13,116 +15,75 @@ public static class SubjectEndpoints
     /// <summary>Mapped on the coordinator's group (policy <see cref="Policies.Coordinator"/>).</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/betrokkene", SubjectPage);
+        group.MapGet("/betrokkene", (HttpContext http, IAntiforgery af) => Form(http, af));
         group.MapPost("/betrokkene", SubjectRequestAsync);
         group.MapPost("/betrokkene/wissen", EraseAsync);
         group.MapPost("/signals/{id}/informatieplicht", PostponeInformationDutyAsync);
     }
 
-    static IResult SubjectPage(HttpContext http, AppServices services)
-    {
-        return Page("Verzoek van een betrokkene", $"<h1>Verzoek van een betrokkene</h1>{Forms(http)}", Principal.From(http));
-    }
+    /// <summary>The request form, with a result or a refusal above it.</summary>
+    static IResult Form(HttpContext http, IAntiforgery af, string? title = null, string? text = null, string? textId = null, SubjectReport? report = null,
+        DateTimeOffset at = default, int status = StatusCodes.Status200OK) =>
+        View.Page<SubjectPage>(new
+        {
+            User = Principal.From(http)!, Tokens = af.GetAndStoreTokens(http), Title = title ?? "Verzoek van een betrokkene",
+            Text = text, TextId = textId, Report = report, At = at,
+        }, status);
 
-    static async Task<IResult> SubjectRequestAsync(HttpContext http, AppServices services, [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct)
+    static async Task<IResult> SubjectRequestAsync(HttpContext http, SubjectRequestService subjects, TimeProvider clock, IAntiforgery af,
+        [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         try
         {
             if (action == "rectify")
             {
-                var n = await services.Subjects.RectifyAsync(bsn ?? "", reason ?? "", user.Name, ct);
-                return Page("Rectificatie", $"<h1>Rectificatie vastgelegd</h1><p id=\"rectified\">Bij {n} signalen staat nu in de geschiedenis dat de gegevens zijn betwist en in de bronregistratie gecorrigeerd.</p>{Forms(http)}", user);
+                var n = await subjects.RectifyAsync(bsn ?? "", reason ?? "", user.Name, ct);
+                return Form(http, af, "Rectificatie vastgelegd", $"Bij {n} signalen staat nu in de geschiedenis dat de gegevens zijn betwist en in de bronregistratie gecorrigeerd.", "rectified");
             }
-            var report = await services.Subjects.FindAsync(bsn ?? "", reason ?? "", user.Name, ct);
-            var html = Pipeline.SubjectRequestService.ToHtml(report, services.Clock.GetUtcNow());
+            var report = await subjects.FindAsync(bsn ?? "", reason ?? "", user.Name, ct);
+            var at = clock.GetUtcNow();
             if (action == "download")
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"inzageverzoek-{services.Clock.GetUtcNow():yyyyMMdd-HHmm}.html");
-            var body = html[(html.IndexOf("<body>") + 6)..html.IndexOf("</body>")];
-            return Page("Inzageverzoek", body + Forms(http), user);
+                return Results.File(System.Text.Encoding.UTF8.GetBytes(await Documents.SubjectReportAsync(report, at)), "text/html; charset=utf-8", $"inzageverzoek-{at:yyyyMMdd-HHmm}.html");
+            return Form(http, af, "Inzageverzoek", report: report, at: at);
         }
-        catch (ArgumentException e) { return Page("Verzoek niet uitgevoerd", $"<h1>Verzoek niet uitgevoerd</h1><p>{E(e.Message)}</p>{Forms(http)}", user, 400); }
+        catch (ArgumentException e) { return Form(http, af, "Verzoek niet uitgevoerd", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
-    static async Task<IResult> EraseAsync(HttpContext http, AppServices services, [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? request, CancellationToken ct)
+    static async Task<IResult> EraseAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af, IDataProtectionProvider protection,
+        [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? request, CancellationToken ct)
     {
         var user = Principal.From(http)!;
+        var protector = protection.CreateProtector("SignalPipeline.Erasure").ToTimeLimitedDataProtector();
         try
         {
             if (request is null)
             {
                 if (!Analysis.Extracts.Identifiers.TryBsn(bsn ?? "", out _, out var why)) throw new ArgumentException($"geen geldig BSN: {why}");
                 if (ActionEndpoints.ReasonProblem(reason) is { } problem) throw new ArgumentException(problem);
-                var pending = Protector(http).Protect($"{user.Name}\n{bsn!.Trim()}\n{reason!.Trim()}", TimeSpan.FromMinutes(10));
-                return Page("Wissen bevestigen", $"""
-                    <h1>Wissen bevestigen</h1>
-                    <p>U staat op het punt een persoon te wissen uit signalen, snapshots en identiteitsenveloppen (art. 14). Dit is niet terug te draaien.</p>
-                    <p>Uw reden: “{E(reason.Trim())}”</p>
-                    <form method="post" action="/review/betrokkene/wissen" id="confirm-erase-form" class="box error">{Token(http)}
-                      <input type="hidden" name="request" value="{E(pending)}">
-                      <button type="submit">Ja, definitief wissen</button> <a href="/review/betrokkene">Annuleren</a>
-                    </form>
-                    """, user);
+                var pending = protector.Protect($"{user.Name}\n{bsn!.Trim()}\n{reason!.Trim()}", TimeSpan.FromMinutes(10));
+                return View.Page<ConfirmErasePage>(new { User = user, Tokens = af.GetAndStoreTokens(http), Reason = reason.Trim(), Request = pending });
             }
             string[] parts;
-            try { parts = Protector(http).Unprotect(request).Split('\n', 3); }
+            try { parts = protector.Unprotect(request).Split('\n', 3); }
             catch (System.Security.Cryptography.CryptographicException) { throw new ArgumentException("de bevestiging is verlopen of ongeldig; begin opnieuw"); }
             if (parts.Length != 3 || parts[0] != user.Name) throw new ArgumentException("de bevestiging hoort bij een andere aanmelding; begin opnieuw");
-            (bsn, reason) = (parts[1], parts[2]);
-            var r = await services.Subjects.EraseAsync(bsn ?? "", reason ?? "", user.Name, ct);
-            return Page("Gewist", $"""
-                <h1>Gewist</h1><p id="erasure">{r.SignalsChanged} signalen aangepast, {r.SignalsDeleted} verwijderd, {r.SnapshotRows} snapshotrijen met identiteitsenvelop verwijderd,
-                {r.RunSignalSets} runresultaten aangepast. Vastgelegd in het auditlog met uw reden.</p>
-                """, user);
+            var r = await subjects.EraseAsync(parts[1], parts[2], user.Name, ct);
+            return View.Message(user, "Gewist", $"{r.SignalsChanged} signalen aangepast, {r.SignalsDeleted} verwijderd, {r.SnapshotRows} snapshotrijen met identiteitsenvelop verwijderd, " +
+                $"{r.RunSignalSets} runresultaten aangepast. Vastgelegd in het auditlog met uw reden.", textId: "erasure");
         }
-        catch (ArgumentException e) { return Page("Niet gewist", $"<h1>Niet gewist</h1><p>{E(e.Message)}</p>{Forms(http)}", user, 400); }
+        catch (ArgumentException e) { return Form(http, af, "Niet gewist", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
-    static async Task<IResult> PostponeInformationDutyAsync(HttpContext http, AppServices services, string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct)
+    static async Task<IResult> PostponeInformationDutyAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
+        string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct)
     {
         var user = Principal.From(http)!;
+        var back = $"/review/signals/{Uri.EscapeDataString(id)}";
         if (ActionEndpoints.ReasonProblem(reason) is not null || !DateOnly.TryParse(reviewBy, out var review))
-            return Page("Onvolledig", $"<h1>Niet vastgelegd</h1><p>Geef een reden van minstens {ActionEndpoints.MinReasonLength} tekens en een datum om opnieuw te beoordelen.</p>", user, 400);
-        if (!await services.Register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return Page("Niet gevonden", "<h1>Signaal niet gevonden</h1>", user, 404);
-        await services.Audit.WriteAsync(new Storage.AuditEntry(services.Clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
-        return Results.Redirect($"/review/signals/{Uri.EscapeDataString(id)}");
-    }
-
-    static string Token(HttpContext http) => ActionEndpoints.TokenField(http);
-    // The erasure is confirmed on a second page. That page must not echo the BSN, so the request travels in a
-    // protected, ten-minute token only this program can read.
-    static ITimeLimitedDataProtector Protector(HttpContext http) =>
-        http.RequestServices.GetRequiredService<IDataProtectionProvider>().CreateProtector("SignalPipeline.Erasure").ToTimeLimitedDataProtector();
-
-    static string Forms(HttpContext http) => $"""
-        <form method="post" action="/review/betrokkene" class="box" id="subject-form">{Token(http)}
-          <label>BSN <input name="bsn" autocomplete="off" inputmode="numeric" required></label>
-          <label>Reden (verzoek, kenmerk) <input name="reason" required minlength="10"></label><br>
-          <button type="submit" name="action" value="show">Tonen</button> <button type="submit" name="action" value="download">Rapport downloaden (HTML)</button>
-          <button type="submit" name="action" value="rectify">Rectificatie vastleggen</button>
-        </form>
-        <form method="post" action="/review/betrokkene/wissen" class="box error" id="erase-form">{Token(http)}
-          <strong>Wissen (art. 14)</strong>: haalt de persoon uit signalen, snapshots en identiteitsenveloppen. Niet terug te draaien.<br>
-          <label>BSN <input name="bsn" autocomplete="off" inputmode="numeric" required></label>
-          <label>Reden <input name="reason" required minlength="10"></label>
-          <button type="submit">Wissen</button>
-        </form>
-        """;
-
-    public static string InformationDutyForm(HttpContext http, Analysis.Signals.SignalState c)
-    {
-        var af = http.RequestServices.GetRequiredService<IAntiforgery>().GetAndStoreTokens(http);
-        var current = c.InformationDutyPostponedReason is { } r
-            ? $"<p id=\"information-duty\">Informatieplicht uitgesteld: {E(r)} — herbeoordelen uiterlijk {c.InformationDutyReviewBy:yyyy-MM-dd}.</p>" : "";
-        return $"""
-            {current}
-            <form method="post" action="/review/signals/{E(c.SignalId)}/informatieplicht" class="box" id="duty-form">
-              <input type="hidden" name="{E(af.FormFieldName)}" value="{E(af.RequestToken)}">
-              <strong>Informatieplicht uitstellen (art. 13)</strong><br>
-              <label>Reden <input name="reason" required minlength="{ActionEndpoints.MinReasonLength}"></label>
-              <label>Herbeoordelen uiterlijk <input type="date" name="reviewBy" required></label>
-              <button type="submit">Vastleggen</button>
-            </form>
-            """;
+            return View.Message(user, "Onvolledig", $"Geef een reden van minstens {WrittenReason.MinLength} tekens en een datum om opnieuw te beoordelen.", 400, back, "Niet vastgelegd");
+        if (!await register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return View.SignalNotFound(user);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
+        return Results.Redirect(back);
     }
 }

@@ -8,7 +8,8 @@ using SignalPipeline.Functions.Configuration;
 namespace SignalPipeline.Functions.Storage;
 
 /// <summary>One row of the runs index: enough to choose predecessors and find unfinished runs without reading blobs.</summary>
-public sealed record RunIndex(string RunId, string ReferenceDate, string Status, bool Backfill);
+/// <param name="Summary">Null for runs recorded before summaries were kept beside the index.</param>
+public sealed record RunIndex(string RunId, string ReferenceDate, string Status, bool Backfill, RunSummary? Summary = null);
 
 /// <summary>Run records and the signals of each run, in the <c>runs</c> container (<c>{runId}/run.json</c>,
 /// <c>{runId}/signals.jsonl</c>) and indexed in the <c>runs</c> table. Run ids are <c>R{yyyyMMdd}-{seq:D3}</c>: they
@@ -40,6 +41,7 @@ public sealed class RunStore(StorageClients storage)
         await Index.UpsertEntityAsync(new TableEntity("run", record.RunId)
         {
             ["ReferenceDate"] = record.ReferenceDate, ["Trigger"] = record.Trigger, ["Status"] = record.Status, ["Backfill"] = record.Backfill,
+            ["Summary"] = Json.Serialize(RunSummary.Of(record)),
         }, TableUpdateMode.Replace, ct);
     }
 
@@ -55,7 +57,8 @@ public sealed class RunStore(StorageClients storage)
     {
         var runs = new List<RunIndex>();
         await foreach (var e in Index.QueryAsync<TableEntity>(e => e.PartitionKey == "run", cancellationToken: ct))
-            runs.Add(new RunIndex(e.RowKey, e.GetString("ReferenceDate") ?? "", e.GetString("Status") ?? RunStatus.Completed, e.GetBoolean("Backfill") ?? false));
+            runs.Add(new RunIndex(e.RowKey, e.GetString("ReferenceDate") ?? "", e.GetString("Status") ?? RunStatus.Completed, e.GetBoolean("Backfill") ?? false,
+                e.GetString("Summary") is { } summary ? Json.Deserialize<RunSummary>(summary) : null));
         return runs.OrderBy(r => r.RunId, StringComparer.Ordinal).ToList();
     }
 

@@ -124,7 +124,7 @@ public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenari
         Assert.Equal(bib.Select(b => b.SignalId).Order(), report.Signals.Select(c => c.SignalId).Order());
         Assert.Equal(["brp", "enforcement", "permits", "permits"], report.Rows.Select(r => r.Source).Order());
         Assert.Contains(report.Audit, a => a.Action == "view" && a.SignalId == bib[0].SignalId);
-        var html = Functions.Pipeline.SubjectRequestService.ToHtml(report, clock.GetUtcNow());
+        var html = await Functions.Review.Pages.Documents.SubjectReportAsync(report, clock.GetUtcNow());
         Assert.Contains("Inzageverzoek", html);
         Assert.DoesNotContain(person, html);
 

@@ -132,6 +132,6 @@ public sealed class AuditAndSubjectTests
         }
         Assert.True(WrittenReason.IsAcceptable("Zaak 2026-14: verificatie adres"));
         Assert.Equal(0, (await p.Cli("signals", "export", "--reveal", "--reason", "Zaak 2026-14: verificatie adres")).Code);
-        Assert.Equal(WrittenReason.MinLength, Functions.Review.ActionEndpoints.MinReasonLength);
+        Assert.Contains($"minstens {WrittenReason.MinLength} tekens", Functions.Review.ActionEndpoints.ReasonProblem("x"));
     }
 }

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using SignalPipeline.Functions.Configuration;
-using SignalPipeline.Functions.Composition;
+using SignalPipeline.Functions.Review.Pages;
 
 namespace SignalPipeline.Functions.Review;
 
@@ -73,17 +73,15 @@ public static class ReviewIdentity
         {
             if (result.Challenged)
             {
-                var dev = context.RequestServices.GetRequiredService<AppServices>().Settings.DevSignIn;
-                await Html.Page("Niet aangemeld", "<h1>Niet aangemeld</h1><p>Meld u aan via de identiteitsprovider van de gemeente.</p>" +
-                    (dev ? "<p>Ontwikkelmodus: <a href=\"/review/dev-login?role=coordinator\">aanmelden als coördinator</a> · <a href=\"/review/dev-login?role=dpia-reviewer\">als DPIA-beoordelaar</a></p>" : ""),
-                    null, StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                var dev = context.RequestServices.GetRequiredService<PipelineSettings>().DevSignIn;
+                await View.Page<NotSignedInPage>(new { DevSignIn = dev }, StatusCodes.Status401Unauthorized).ExecuteAsync(context);
                 return;
             }
             if (result.Forbidden)
             {
                 var roles = policy.Requirements.OfType<Microsoft.AspNetCore.Authorization.Infrastructure.RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles);
-                await Html.Page("Geen toegang", $"<h1>Geen toegang</h1><p>Deze pagina is alleen voor de rollen {Html.E(string.Join(", ", roles))} (protocol art. 10.3).</p>",
-                    Principal.From(context), StatusCodes.Status403Forbidden).ExecuteAsync(context);
+                await View.Message(Principal.From(context), "Geen toegang", $"Deze pagina is alleen voor de rollen {string.Join(", ", roles)} (protocol art. 10.3).",
+                    StatusCodes.Status403Forbidden).ExecuteAsync(context);
                 return;
             }
             await fallback.HandleAsync(next, context, policy, result);
