@@ -12,9 +12,9 @@ public static class Verbs
     /// <summary>Delivers every file first, then ingests each, so files that arrive together are seen together (two
     /// different files for one source and date are rejected as ambiguous). Files outside the layout are reported as
     /// rejected, never skipped silently.</summary>
-    public static async Task<int> IngestAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> IngestAsync(AppServices s, IEnumerable<string> paths, string? source, DateOnly? date, TextWriter output)
     {
-        var (files, outside) = ExtractFiles.Resolve(cli.Positional.Skip(1), cli.Get("source"), cli.Date("date"));
+        var (files, outside) = ExtractFiles.Resolve(paths, source, date);
         foreach (var path in outside) output.WriteLine($"{path}: rejected; not in the delivery layout {{brp|bag|permits|enforcement}}/{{yyyy-MM-dd}}/{{name}}.csv[.gz] — not ingested");
         if (files.Count == 0 && outside.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/*.csv[.gz], or a file with --source and --date)");
         var blobs = new List<(ExtractFile File, string Blob)>();
@@ -27,7 +27,7 @@ public static class Verbs
             if (!decided.TryGetValue(blob, out var outcome))
             {
                 outcome = Terminal(output)
-                    ? await WithProgressBarAsync($"{f.Source} {f.Date}", progress => s.Ingest.IngestBlobAsync(blob, progress))
+                    ? await WithProgressBarAsync($"{f.Source} {f.Date}", 100, update => s.Ingest.IngestBlobAsync(blob, p => update(Percent(p), $"{f.Source} {f.Date}: {p.Rows:N0} rows")))
                     : await s.Ingest.IngestBlobAsync(blob, p => output.WriteLine($"  {f.Source} {f.Date}: {p.Rows:N0} rows read ({Percent(p)}% of the file) …"));
                 foreach (var other in outcome.Together) decided[other.BlobName] = other;
             }
@@ -46,23 +46,28 @@ public static class Verbs
 
     static long Percent(IngestProgress p) => p.Bytes > 0 ? Math.Min(100, p.BytesRead * 100 / p.Bytes) : 0;
 
-    static Task<T> WithProgressBarAsync<T>(string label, Func<Action<IngestProgress>, Task<T>> work)
+    /// <summary>Runs <paramref name="work"/> under a Spectre.Console progress bar of <paramref name="max"/> steps; the work
+    /// reports (value, description) as it goes.</summary>
+    static Task<T> WithProgressBarAsync<T>(string label, double max, Func<Action<double, string>, Task<T>> work)
     {
         var bar = Spectre.Console.AnsiConsole.Progress();
         bar.AutoClear = true;
         return bar.StartAsync(async ctx =>
         {
-            var task = ctx.AddTask(label, maxValue: 100);
-            var result = await work(p => { task.Value = Percent(p); task.Description = $"{label}: {p.Rows:N0} rows"; });
-            task.Value = 100;
+            var task = ctx.AddTask(label, maxValue: max);
+            var result = await work((value, description) => { task.Value = value; task.Description = description; });
+            task.Value = max;
             return result;
         });
     }
 
-    public static async Task<int> NightlyAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> NightlyAsync(AppServices s, DateOnly? date, TextWriter output)
     {
-        var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
-        var result = await s.Nightly.RunAsync(date, "cli", output);
+        var day = date ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
+        var result = Terminal(output)
+            ? await WithProgressBarAsync($"nightly {day:yyyy-MM-dd}", NightlyProgress.Total, update =>
+                s.Nightly.RunAsync(day, "cli", output, progress: p => update(p.Step - 1, $"nightly {day:yyyy-MM-dd}: {p.Stage}")))
+            : await s.Nightly.RunAsync(day, "cli", output, progress: p => output.WriteLine($"  nightly {day:yyyy-MM-dd}: step {p.Step}/{p.Steps}: {p.Stage} …"));
         foreach (var note in result.Notes) output.WriteLine($"nightly: {note}");
         PrintRun(result.Record, output);
         output.WriteLine($"intake: {result.IntakeProcessed} messages taken into the signalenregister{(result.IntakePoisoned > 0 ? $", {result.IntakePoisoned} moved to the poison queue" : "")}");
@@ -70,13 +75,11 @@ public static class Verbs
         return 0;
     }
 
-    public static async Task<int> ListAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> ListAsync(AppServices s, string format, string? path, TextWriter output)
     {
-        var format = cli.Get("format") ?? "json";
-        if (format is not ("json" or "csv")) throw new CliException("--format must be json or csv");
         var records = ExportService.List(await s.Register.ListAsync());
         var text = format == "csv" ? ExportService.ToCsv(records) : ExportService.ToJsonLines(records);
-        if (cli.Get("out") is { } path)
+        if (path is not null)
         {
             await File.WriteAllTextAsync(path, text);
             output.WriteLine($"listed {records.Count} signals of the signalenregister to {path}");
@@ -100,14 +103,11 @@ public static class Verbs
                 : $"  model {m.Model} {m.Version}: {m.Outcome}; new {m.New}, continuing {m.Continuing}, resolved {m.Resolved}");
     }
 
-    public static async Task<int> ExportAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> ExportAsync(AppServices s, string run, string format, string? path, bool reveal, string? reason, TextWriter output)
     {
-        var format = cli.Get("format") ?? "json";
-        if (format is not ("json" or "csv")) throw new CliException("--format must be json or csv");
-        var reveal = cli.Has("reveal");
-        var (runId, records) = await s.Export.BuildAsync(cli.Get("run") ?? "latest", reveal, cli.Get("reason"), Environment.UserName);
+        var (runId, records) = await s.Export.BuildAsync(run, reveal, reason, Environment.UserName);
         var text = format == "csv" ? ExportService.ToCsv(records) : ExportService.ToJsonLines(records);
-        if (cli.Get("out") is { } path)
+        if (path is not null)
         {
             await File.WriteAllTextAsync(path, text);
             output.WriteLine($"exported {records.Count} signals of run {runId} to {path}{(reveal ? " (revealed; written to the audit log)" : "")}");
@@ -118,11 +118,11 @@ public static class Verbs
 
     /// <summary>Under the Functions host (<c>FUNCTIONS_CUSTOMHANDLER_PORT</c> set) with the invocation routes; by hand or
     /// from the demo without them.</summary>
-    public static async Task<int> ServeAsync(AppServices s, CliArgs cli, TextWriter output, bool demo = false)
+    public static async Task<int> ServeAsync(AppServices s, string urls, TextWriter output, bool demo = false)
     {
         var port = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
         var underHost = port is not null && !demo;
-        var urls = underHost ? $"http://127.0.0.1:{port}" : cli.Get("urls") ?? "http://127.0.0.1:7071";
+        if (underHost) urls = $"http://127.0.0.1:{port}";
         await using var app = HttpProgram.Build(s, urls, invocationRoutes: underHost);
         await app.StartAsync();
         output.WriteLine($"listening on {urls}");
@@ -146,17 +146,15 @@ public static class Verbs
         return 3;
     }
 
-    public static async Task<int> SubjectAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> SubjectAsync(AppServices s, string verb, string bsn, string reason, string? path, TextWriter output)
     {
-        var bsn = cli.Get("bsn") ?? throw new CliException("--bsn is required");
-        var reason = cli.Get("reason") ?? throw new CliException("--reason is required (it goes into the audit log)");
         if (!Analysis.Privacy.WrittenReason.IsAcceptable(reason)) throw new CliException($"--reason must be a written reason of at least {Analysis.Privacy.WrittenReason.MinLength} characters");
-        switch (cli.Positional.ElementAtOrDefault(1))
+        switch (verb)
         {
             case "find":
                 var report = await s.Subjects.FindAsync(bsn, reason, Environment.UserName);
                 output.WriteLine($"signals: {report.Signals.Count} ({string.Join(", ", report.Signals.Select(c => c.SignalId))}); snapshot rows: {report.Rows.Count}; audit entries: {report.Audit.Count}");
-                if (cli.Get("out") is { } path)
+                if (path is not null)
                 {
                     await File.WriteAllTextAsync(path, await Review.Pages.Documents.SubjectReportAsync(report, s.Clock.GetUtcNow()));
                     output.WriteLine($"report written to {path}");
@@ -175,9 +173,9 @@ public static class Verbs
     }
 
     /// <summary>Times ANO's RandomizedPca training and scoring on N synthetic VBOs (7 features, 3-factor structure).</summary>
-    public static int BenchAno(CliArgs cli, TextWriter output)
+    public static int BenchAno(int vbos, TextWriter output)
     {
-        var n = int.TryParse(cli.Get("vbos"), out var v) && v > 10 ? v : 500_000;
+        var n = Math.Max(10, vbos);
         var rnd = new Random(5);
         double G() => Math.Sqrt(-2 * Math.Log(1 - rnd.NextDouble())) * Math.Cos(2 * Math.PI * rnd.NextDouble());
         var rows = new float[n][];
@@ -193,27 +191,24 @@ public static class Verbs
         return 0;
     }
 
-    public static int SampleBrp(CliArgs cli, TextWriter output)
+    public static int SampleBrp(int rows, string path, TextWriter output)
     {
-        var rows = int.TryParse(cli.Get("rows"), out var n) && n > 0 ? n : throw new CliException("--rows must be a positive number");
-        var path = cli.Get("out") ?? throw new CliException("--out FILE is required");
         SampleExtracts.WriteLargeBrp(path, rows);
         output.WriteLine($"wrote {rows:N0} BRP rows to {path} ({new FileInfo(path).Length / 1_000_000.0:F1} MB)");
         return 0;
     }
 
-    public static async Task<int> DemoAsync(AppServices s, CliArgs cli, TextWriter output)
+    public static async Task<int> DemoAsync(AppServices s, DateOnly? referenceDate, string urls, bool noServe, TextWriter output)
     {
-        var date = cli.Date("date") ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
+        var date = referenceDate ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
         var root = Path.Combine(s.Settings.LocalDir, "demo-extracts");
         var written = SampleExtracts.Write(root, date, new SampleOptions());
         output.WriteLine($"demo: wrote {written.Count} sample extracts under {root}");
-        var ingest = await IngestAsync(s, CliArgs.Parse(["ingest", .. written]), output);
+        var ingest = await IngestAsync(s, written, null, null, output);
         if (ingest != 0) output.WriteLine("demo: a sample file was rejected (see above)");
-        await NightlyAsync(s, CliArgs.Parse(["nightly", "--date", date.ToString("yyyy-MM-dd")]), output);
-        if (cli.Has("no-serve")) return 0;
-        var urls = cli.Get("urls") ?? "http://127.0.0.1:7071";
+        await NightlyAsync(s, date, output);
+        if (noServe) return 0;
         output.WriteLine($"demo: review UI at {urls}/review/dev-login?role=coordinator  (development sign-in; Ctrl+C stops)");
-        return await ServeAsync(s, CliArgs.Parse(["serve", "--urls", urls]), output, demo: true);
+        return await ServeAsync(s, urls, output, demo: true);
     }
 }

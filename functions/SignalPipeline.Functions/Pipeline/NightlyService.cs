@@ -23,6 +23,12 @@ public sealed record NightlyResult(RunRecord Record, IReadOnlyList<RunSignal> Si
     public int Queued { get; init; }
 }
 
+/// <summary>Where a nightly is: step <paramref name="Step"/> of <paramref name="Steps"/>. A terminal shows it as a bar, a log as lines.</summary>
+public sealed record NightlyProgress(int Step, int Steps, string Stage)
+{
+    public const int Total = 6;
+}
+
 /// <summary>The nightly as one recoverable state machine (an outbox): compute the run and store its signals (status
 /// <c>intake</c>) → reconcile the signalenregister with them (new and returned signals through the phase-1 intake
 /// queue, the rest directly) → drain the intake → verify → <c>completed</c>. Every step is idempotent, so running the
@@ -35,8 +41,10 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
 
-    public async Task<NightlyResult> RunAsync(DateOnly referenceDate, string trigger, TextWriter log, IReadOnlyList<string>? territory = null, CancellationToken ct = default)
+    public async Task<NightlyResult> RunAsync(DateOnly referenceDate, string trigger, TextWriter log, IReadOnlyList<string>? territory = null,
+        Action<NightlyProgress>? progress = null, CancellationToken ct = default)
     {
+        void Report(int step, string stage) => progress?.Invoke(new NightlyProgress(step, NightlyProgress.Total, stage));
         await using var held = await NightlyLock.AcquireAsync(storage, settings.NightlyLockWait, log, ct);
         var key = await keys.GetAsync(ct); // missing, unreadable or replaced: stops here (exit 3)
         var notes = new List<string>();
@@ -47,7 +55,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         {
             if (await runs.GetAsync(pending.RunId, ct) is not { } unfinished) continue;
             notes.Add($"resumed run {unfinished.RunId} (reference date {unfinished.ReferenceDate}), interrupted before all its signals reached the signalenregister");
-            var (qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, ct);
+            var (qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, Report, ct);
             queued += qd; processed += p; poisoned += q;
         }
 
@@ -75,11 +83,13 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var previousRecord = previousId is null ? null : await runs.GetAsync(previousId, ct);
         if (previousRecord?.KeyFingerprint is { } pf && pf != key.PseudonymFingerprint)
             throw new KeysChangedException($"the previous run {previousId} was made under another pseudonymisation key; a run never compares snapshots made under different keys.");
+        Report(1, $"loading {manifests.Count} snapshots");
         var loaded = new Dictionary<string, LoadedSnapshot>();
         foreach (var (source, m) in manifests) loaded[source] = new LoadedSnapshot(m, await snapshots.LoadAsync(m, ct: ct));
         var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
         var backfill = index.Any(r => r.Status == RunStatus.Completed && !r.Backfill && string.CompareOrdinal(r.ReferenceDate, date) > 0);
         var models = ModelCatalogue.V1;
+        Report(2, $"linking the sources and running {models.Count} models on {loaded.Values.Sum(l => l.Manifest.RowsAccepted):N0} rows");
         var outcome = NightlyRunner.Run(new RunInput(await runs.NextIdAsync(referenceDate, ct), referenceDate, trigger, area, reg, loaded,
             previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport));
         var record = outcome.Record with
@@ -87,6 +97,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,
         };
         Faults.Reach("computed");
+        Report(3, $"storing run {record.RunId} and its {outcome.Signals.Count:N0} signals");
         await runs.SaveAsync(record, outcome.Signals, ct);
         Faults.Reach("saved");
         await lineage.EmitAsync(LineageEvents(record).Start, ct);
@@ -96,7 +107,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             notes.Add($"back-fill: {date} is before the latest completed run; this run is recorded, the signalenregister is not changed");
             return new NightlyResult(record, outcome.Signals, notes, processed, poisoned) { Queued = queued };
         }
-        var (qd2, p2, q2) = await CompleteAsync(record, outcome.Signals, log, ct);
+        var (qd2, p2, q2) = await CompleteAsync(record, outcome.Signals, log, Report, ct);
         return new NightlyResult(record with { Status = RunStatus.Completed }, outcome.Signals, notes, processed + p2, poisoned + q2) { Queued = queued + qd2 };
     }
 
@@ -104,9 +115,10 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         OpenLineage.Nightly(record, ModelCatalogue.V1.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
 
     /// <summary>Reconciles the register with a stored run, drains the intake, verifies, and marks the run completed.</summary>
-    async Task<(int Queued, int Processed, int Poisoned)> CompleteAsync(RunRecord record, IReadOnlyList<RunSignal> signals, TextWriter log, CancellationToken ct)
+    async Task<(int Queued, int Processed, int Poisoned)> CompleteAsync(RunRecord record, IReadOnlyList<RunSignal> signals, TextWriter log, Action<int, string> report, CancellationToken ct)
     {
         var sent = 0;
+        report(4, "reconciling the signalenregister");
         if (!record.Backfill)
         {
             var current = (await register.ListAsync(ct)).ToDictionary(s => s.SignalId, StringComparer.Ordinal);
@@ -125,8 +137,10 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             await Parallel.ForEachAsync(plan.ToResolve, parallel, async (id, c) => await register.ResolveAsync(id, record.RunId, c));
             Faults.Reach("resolved");
         }
+        report(5, $"taking {sent:N0} new and returned signals in through the phase-1 intake");
         var (processed, poisoned) = await intake.DrainAsync(log, ct);
         Faults.Reach("drained");
+        report(6, "verifying that every signal is in the signalenregister");
         if (!record.Backfill)
         {
             var after = (await register.ListAsync(ct)).ToDictionary(s => s.SignalId, StringComparer.Ordinal);

@@ -2,8 +2,9 @@ using SignalPipeline.Tests.Infrastructure;
 
 namespace SignalPipeline.Tests.Integration;
 
-/// <summary>Long ingests report progress: in a log (redirected output, as here) as lines with rows read and the share
-/// of the file; on a terminal as a bar (Spectre.Console, not testable without a terminal; same numbers).</summary>
+/// <summary>Long ingests and nightlies report progress: in a log (redirected output, as here) as lines — rows read and
+/// the share of the file; the nightly's steps — and on a terminal as a bar (Spectre.Console, not testable without a
+/// terminal; the same numbers).</summary>
 public sealed class ProgressTests
 {
     [Fact]
@@ -18,5 +19,20 @@ public sealed class ProgressTests
         Assert.Matches(@"brp 2026-03-02: 100[,.]000 rows read \((\d+)% of the file\) …", line);
         var percent = int.Parse(System.Text.RegularExpressions.Regex.Match(line, @"\((\d+)%").Groups[1].Value);
         Assert.InRange(percent, 50, 100); // 100 000 of 120 000 rows, give or take the read-ahead buffer
+    }
+
+    [Fact]
+    public async Task A_nightly_reports_each_of_its_steps_in_order_as_lines()
+    {
+        using var p = new PipelineUnderTest();
+        Assert.Equal(0, (await p.Cli("ingest", Nights.Write(p.Dir.File("extracts"), 1))).Code);
+        var r = await p.Cli("nightly", "--date", Nights.DateText(1));
+        Assert.True(r.Code == 0, r.Out + r.Err);
+        var steps = System.Text.RegularExpressions.Regex.Matches(r.Out, @"nightly \d{4}-\d{2}-\d{2}: step (\d)/6: (.+) …").Select(m => (Step: int.Parse(m.Groups[1].Value), Stage: m.Groups[2].Value)).ToList();
+        Assert.Equal([1, 2, 3, 4, 5, 6], steps.Select(s => s.Step));
+        Assert.Contains("loading 4 snapshots", steps[0].Stage);
+        Assert.Matches(@"running \d+ models on [\d,.]+ rows", steps[1].Stage);
+        // The steps come before the run's summary, and the run ends completed.
+        Assert.True(r.Out.IndexOf("step 6/6", StringComparison.Ordinal) < r.Out.IndexOf(": completed", StringComparison.Ordinal));
     }
 }
