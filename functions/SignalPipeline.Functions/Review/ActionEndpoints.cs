@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Analysis.Signals;
@@ -19,7 +20,7 @@ public static class ActionEndpoints
         group.MapPost("/signals/{id}/decision", DecideAsync);
     }
 
-    static async Task<IResult> RevealAsync(HttpContext http, CandidateRegister register, AuditLog audit, IdentityResolver identities, TimeProvider clock,
+    static async Task<Results<RazorComponentResult<RevealPage>, RazorComponentResult<MessagePage>>> RevealAsync(HttpContext http, CandidateRegister register, AuditLog audit, IdentityResolver identities, TimeProvider clock,
         string id, [FromForm] string? reason, CancellationToken ct)
     {
         var user = Principal.From(http)!;
@@ -35,7 +36,7 @@ public static class ActionEndpoints
         return View.Page<RevealPage>(new { User = user, SignalId = id, Identity = identity, Reason = reason.Trim(), At = at });
     }
 
-    static async Task<IResult> DecideAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, IAntiforgery antiforgery,
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<ConfirmDismissPage>, RazorComponentResult<MessagePage>>> DecideAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, IAntiforgery antiforgery,
         string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, CancellationToken ct)
     {
         var user = Principal.From(http)!;
@@ -50,10 +51,10 @@ public static class ActionEndpoints
         if (result == DecideResult.NotFound) return View.SignalNotFound(user);
         if (result == DecideResult.AlreadyDecided) return AlreadyDecided(user, id);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value)), ct);
-        return Results.Redirect(BackTo(id));
+        return TypedResults.Redirect(BackTo(id));
     }
 
-    static IResult AlreadyDecided(Principal user, string id) => View.Message(user, "Al besloten", status: 409, backTo: BackTo(id), heading: "Over dit signaal is al besloten");
+    static RazorComponentResult<MessagePage> AlreadyDecided(Principal user, string id) => View.Message(user, "Al besloten", status: 409, backTo: BackTo(id), heading: "Over dit signaal is al besloten");
 
     static string BackTo(string signalId) => $"/review/signals/{Uri.EscapeDataString(signalId)}";
 

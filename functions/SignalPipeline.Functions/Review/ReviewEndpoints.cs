@@ -20,6 +20,8 @@ public static class ReviewEndpoints
         var oversight = app.MapGroup("/review").RequireAuthorization(Policies.Oversight);
         var dpia = app.MapGroup("/review").RequireAuthorization(Policies.DpiaReviewer);
         app.MapGet(Stylesheet.Path, () => Results.Text(Stylesheet.Css, "text/css; charset=utf-8")).AllowAnonymous();
+        // Browsers ask for an icon on every page; an empty answer keeps their consoles free of 404s.
+        app.MapGet("/favicon.ico", () => TypedResults.NoContent()).AllowAnonymous();
         signals.MapGet("", ListAsync);
         signals.MapGet("/signals/{id}", SignalAsync);
         ActionEndpoints.Map(coordinator);
@@ -48,7 +50,7 @@ public static class ReviewEndpoints
         });
     }
 
-    static async Task<IResult> SignalAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, PipelineSettings settings, IAntiforgery antiforgery,
+    static async Task<Results<RazorComponentResult<SignalPage>, RazorComponentResult<MessagePage>>> SignalAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, PipelineSettings settings, IAntiforgery antiforgery,
         string id, CancellationToken ct)
     {
         var user = Principal.From(http)!;

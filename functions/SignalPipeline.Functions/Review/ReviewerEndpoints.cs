@@ -38,24 +38,24 @@ public static class ReviewerEndpoints
         return View.Page<RunsPage>(new { User = Principal.From(http), Chain = await audit.VerifyAsync(ct), Runs = rows });
     }
 
-    static async Task<IResult> RunAsync(HttpContext http, RunStore runs, SnapshotStore snapshots, PipelineSettings settings, string id, CancellationToken ct)
+    static async Task<Results<RazorComponentResult<RunPage>, RazorComponentResult<MessagePage>>> RunAsync(HttpContext http, RunStore runs, SnapshotStore snapshots, PipelineSettings settings, string id, CancellationToken ct)
     {
         if (await runs.GetAsync(id, ct) is not { } r) return RunNotFound(http);
         return View.Page<RunPage>(new { User = Principal.From(http), Run = r, Manifests = await ManifestsAsync(snapshots, r.Snapshots.Select(s => s.SnapshotId), ct), Areas = settings.AreaReport });
     }
 
-    static async Task<IResult> ShadowAsync(HttpContext http, RunStore runs, string id, CancellationToken ct)
+    static async Task<Results<RazorComponentResult<ShadowPage>, RazorComponentResult<MessagePage>>> ShadowAsync(HttpContext http, RunStore runs, string id, CancellationToken ct)
     {
         if (await runs.GetAsync(id, ct) is not { } r) return RunNotFound(http);
         return View.Page<ShadowPage>(new { User = Principal.From(http), Run = r, Signals = await runs.GetSignalsAsync(r.RunId, ct) });
     }
 
-    static async Task<IResult> OpenLineageAsync(RunStore runs, LineageLog lineage, string id, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, NotFound>> OpenLineageAsync(RunStore runs, LineageLog lineage, string id, CancellationToken ct)
     {
-        if (await runs.GetAsync(id, ct) is not { } r) return Results.NotFound();
+        if (await runs.GetAsync(id, ct) is not { } r) return TypedResults.NotFound();
         var day = DateOnly.FromDateTime(r.StartedAt.UtcDateTime);
         var events = await lineage.ForRunAsync(OpenLineage.RunUuid("nightly|" + id), [day, day.AddDays(1)], ct);
-        return Results.Text(string.Concat(events.Select(e => e.ToJsonString() + "\n")), "application/x-ndjson");
+        return TypedResults.Text(string.Concat(events.Select(e => e.ToJsonString() + "\n")), "application/x-ndjson");
     }
 
     static async Task<RazorComponentResult<ModelsPage>> ModelsAsync(HttpContext http, DpiaRegisterFile dpiaRegister, CandidateRegister register, CancellationToken ct)
@@ -64,13 +64,13 @@ public static class ReviewerEndpoints
         return View.Page<ModelsPage>(new { User = Principal.From(http), Register = dpiaRegister.Load(), Decisions = decisions });
     }
 
-    static IResult AlgoritmeregisterEntryJson(DpiaRegisterFile dpiaRegister, string id)
+    static Results<ContentHttpResult, NotFound> AlgoritmeregisterEntryJson(DpiaRegisterFile dpiaRegister, string id)
     {
         var register = dpiaRegister.Load();
-        return register.Find(id) is { } a ? Results.Text(AlgoritmeregisterEntry.For(a, register).ToJsonString(), "application/json") : Results.NotFound();
+        return register.Find(id) is { } a ? TypedResults.Text(AlgoritmeregisterEntry.For(a, register).ToJsonString(), "application/json") : TypedResults.NotFound();
     }
 
-    static async Task<IResult> LineageAsync(HttpContext http, CandidateRegister register, SnapshotStore snapshots, string signalId, CancellationToken ct)
+    static async Task<Results<RazorComponentResult<LineagePage>, RazorComponentResult<MessagePage>>> LineageAsync(HttpContext http, CandidateRegister register, SnapshotStore snapshots, string signalId, CancellationToken ct)
     {
         if (await register.GetAsync(signalId, ct) is not { } c) return View.SignalNotFound(Principal.From(http));
         var history = await register.HistoryAsync(signalId, ct);
@@ -88,5 +88,5 @@ public static class ReviewerEndpoints
         return manifests.OfType<SnapshotManifest>().ToDictionary(m => m.SnapshotId);
     }
 
-    static IResult RunNotFound(HttpContext http) => View.Message(Principal.From(http), "Niet gevonden", heading: "Run niet gevonden", status: StatusCodes.Status404NotFound, backTo: "/review/runs");
+    static RazorComponentResult<MessagePage> RunNotFound(HttpContext http) => View.Message(Principal.From(http), "Niet gevonden", heading: "Run niet gevonden", status: StatusCodes.Status404NotFound, backTo: "/review/runs");
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SignalPipeline.Analysis.Privacy;
 using SignalPipeline.Functions.Pipeline;
@@ -22,7 +23,7 @@ public static class SubjectEndpoints
     }
 
     /// <summary>The request form, with a result or a refusal above it.</summary>
-    static IResult Form(HttpContext http, IAntiforgery af, string? title = null, string? text = null, string? textId = null, SubjectReport? report = null,
+    static RazorComponentResult<SubjectPage> Form(HttpContext http, IAntiforgery af, string? title = null, string? text = null, string? textId = null, SubjectReport? report = null,
         DateTimeOffset at = default, int status = StatusCodes.Status200OK) =>
         View.Page<SubjectPage>(new
         {
@@ -30,7 +31,7 @@ public static class SubjectEndpoints
             Text = text, TextId = textId, Report = report, At = at,
         }, status);
 
-    static async Task<IResult> SubjectRequestAsync(HttpContext http, SubjectRequestService subjects, TimeProvider clock, IAntiforgery af,
+    static async Task<Results<FileContentHttpResult, RazorComponentResult<SubjectPage>>> SubjectRequestAsync(HttpContext http, SubjectRequestService subjects, TimeProvider clock, IAntiforgery af,
         [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct)
     {
         var user = Principal.From(http)!;
@@ -44,13 +45,13 @@ public static class SubjectEndpoints
             var report = await subjects.FindAsync(bsn ?? "", reason ?? "", user.Name, ct);
             var at = clock.GetUtcNow();
             if (action == "download")
-                return Results.File(System.Text.Encoding.UTF8.GetBytes(await Documents.SubjectReportAsync(report, at)), "text/html; charset=utf-8", $"inzageverzoek-{at:yyyyMMdd-HHmm}.html");
+                return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(await Documents.SubjectReportAsync(report, at)), "text/html; charset=utf-8", $"inzageverzoek-{at:yyyyMMdd-HHmm}.html");
             return Form(http, af, "Inzageverzoek", report: report, at: at);
         }
         catch (ArgumentException e) { return Form(http, af, "Verzoek niet uitgevoerd", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
-    static async Task<IResult> EraseAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af, IDataProtectionProvider protection,
+    static async Task<Results<RazorComponentResult<ConfirmErasePage>, RazorComponentResult<MessagePage>, RazorComponentResult<SubjectPage>>> EraseAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af, IDataProtectionProvider protection,
         [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? request, CancellationToken ct)
     {
         var user = Principal.From(http)!;
@@ -75,7 +76,7 @@ public static class SubjectEndpoints
         catch (ArgumentException e) { return Form(http, af, "Niet gewist", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
-    static async Task<IResult> PostponeInformationDutyAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> PostponeInformationDutyAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
         string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct)
     {
         var user = Principal.From(http)!;
@@ -84,6 +85,6 @@ public static class SubjectEndpoints
             return View.Message(user, "Onvolledig", $"Geef een reden van minstens {WrittenReason.MinLength} tekens en een datum om opnieuw te beoordelen.", 400, back, "Niet vastgelegd");
         if (!await register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return View.SignalNotFound(user);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
-        return Results.Redirect(back);
+        return TypedResults.Redirect(back);
     }
 }
