@@ -17,7 +17,7 @@ public sealed class ArchitectureTests
         ("Extracts", 0), ("Privacy", 0),
         ("Register", 1),
         ("Snapshots", 2),
-        ("Signals", 3), ("Linking", 3),
+        ("Signals", 3), ("Linking", 3), ("Formats", 3),
         ("Models", 4),
         ("Runs", 5),
         ("Lineage", 6), ("Publication", 6),
