@@ -19,6 +19,14 @@ public static class Identifiers
         bsn = s; reason = null; return true;
     }
 
+    /// <summary>RSIN (a legal entity's number, ZGW <c>innNnpId</c>): 9 digits and the same 11-proef as a BSN.</summary>
+    public static bool TryRsin(string raw, out string rsin, out string? reason)
+    {
+        if (TryBsn(raw, out rsin, out reason)) return true;
+        reason = reason?.Replace("BSN", "RSIN");
+        return false;
+    }
+
     public static bool TryKvk(string raw, out string kvk, out string? reason)
     {
         kvk = raw.Trim();
@@ -32,7 +40,8 @@ public static class Identifiers
         id = raw.Trim();
         if (id.Length != 16 || !AllDigits(id)) { reason = "BAG id must have 16 digits"; id = ""; return false; }
         var type = id.Substring(4, 2);
-        if (type != expected.TypeCode())
+        // An adresseerbaar object: a verblijfsobject (01), a ligplaats (02) or a standplaats (03), in every source.
+        if (type != expected.TypeCode() && !(expected == BagObjectType.Verblijfsobject && type is "02" or "03"))
         {
             reason = $"BAG id has object type {type}, expected {expected.TypeCode()} ({expected.ToString().ToLowerInvariant()})";
             id = ""; return false;

@@ -13,7 +13,7 @@ public enum ColumnKind
 
 public enum CellType
 {
-    Bsn, Kvk, VerblijfsobjectId, PandId, NummeraanduidingId, Zaak,
+    Bsn, Kvk, Rsin, VerblijfsobjectId, PandId, NummeraanduidingId, Zaak,
     Postcode, Huisnummer, Huisletter, Toevoeging, AddressPart,
     Date, Text, Boolean, Gemeentecode, Enum, EnumList, Integer,
 }

@@ -18,6 +18,8 @@ public static class SourceSchemas
         "Verblijfsobject gevormd", "Niet gerealiseerd verblijfsobject", "Verblijfsobject in gebruik (niet ingemeten)",
         "Verblijfsobject in gebruik", "Verbouwing verblijfsobject", "Verblijfsobject ingetrokken",
         "Verblijfsobject buiten gebruik", "Verblijfsobject ten onrechte opgevoerd",
+        // Ligplaats and standplaats (LV BAG 2.0, sources.md).
+        "Plaats aangewezen", "Plaats ingetrokken",
     ];
 
     public static readonly IReadOnlyList<string> PandStatus =
@@ -79,8 +81,9 @@ public static class SourceSchemas
         new("datum_besluit", ColumnKind.Analysis, CellType.Date),
         new("aanvrager_bsn", ColumnKind.Id, CellType.Bsn),
         new("aanvrager_kvk", ColumnKind.Id, CellType.Kvk),
+        new("aanvrager_rsin", ColumnKind.Id, CellType.Rsin),
         .. Location(withIds: false),
-    ], KeyColumn: "zaak_id", NeedsLocation: true, OneOfRequired: [["aanvrager_bsn", "aanvrager_kvk"]]);
+    ], KeyColumn: "zaak_id", NeedsLocation: true, OneOfRequired: [["aanvrager_bsn", "aanvrager_kvk", "aanvrager_rsin"]]);
 
     public static readonly SourceSchema Enforcement = new("enforcement",
     [
@@ -95,6 +98,7 @@ public static class SourceSchemas
         new("datum_einde", ColumnKind.Analysis, CellType.Date),
         new("betrokkene_bsn", ColumnKind.Id, CellType.Bsn),
         new("betrokkene_kvk", ColumnKind.Id, CellType.Kvk),
+        new("betrokkene_rsin", ColumnKind.Id, CellType.Rsin),
         .. Location(withIds: false),
     ], KeyColumn: "zaak_id", NeedsLocation: true, OneOfRequired: []);
 }

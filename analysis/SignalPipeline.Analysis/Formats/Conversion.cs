@@ -14,7 +14,7 @@ public sealed class Conversion(string format, IReadOnlyList<string> columns)
 {
     public string Format { get; } = format;
     public IReadOnlyList<string> Columns { get; } = columns;
-    public IEnumerable<SourceRow> Rows { get; init; } = [];
+    public IEnumerable<SourceRow> Rows { get; set; } = [];
     /// <summary>Filled while <see cref="Rows"/> is enumerated.</summary>
     public SortedDictionary<string, long> Skipped { get; } = new(StringComparer.Ordinal);
     public List<DiscardedColumn> Discarded { get; } = [];
@@ -27,17 +27,21 @@ public sealed class Conversion(string format, IReadOnlyList<string> columns)
 
     public int Ordinal(string column) => Columns is List<string> l ? l.IndexOf(column) : Columns.ToList().IndexOf(column);
 
+    /// <summary>Rows the format itself rejected (not written to the CSV): quarantined, and counted against the 5% rule.</summary>
+    public List<SourceRow> Problems { get; } = [];
+
     /// <summary>Writes the rows as a v1 CSV (<c>;</c>, UTF-8, quoted where needed, one line per row) for the snapshot
-    /// builder, and returns each row's locator and problem: data row i is on line i + 2.</summary>
-    public async Task<IReadOnlyList<(string Locator, string? Problem)>> WriteCsvAsync(Stream target, CancellationToken ct = default)
+    /// builder, and returns each written row's locator: data row i is on line i + 2. Problem rows go to <see cref="Problems"/>.</summary>
+    public async Task<IReadOnlyList<string>> WriteCsvAsync(Stream target, CancellationToken ct = default)
     {
-        var locators = new List<(string, string?)>();
+        var locators = new List<string>();
         await using var writer = new StreamWriter(target, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         await writer.WriteLineAsync(string.Join(';', Columns));
         var line = new StringBuilder();
         foreach (var row in Rows)
         {
             ct.ThrowIfCancellationRequested();
+            if (row.Problem is not null) { Problems.Add(row); continue; }
             line.Clear();
             for (var i = 0; i < row.Values.Length; i++)
             {
@@ -45,7 +49,7 @@ public sealed class Conversion(string format, IReadOnlyList<string> columns)
                 line.Append(Quote(row.Values[i]));
             }
             await writer.WriteLineAsync(line);
-            locators.Add((row.Locator, row.Problem));
+            locators.Add(row.Locator);
         }
         return locators;
     }

@@ -4,7 +4,7 @@ namespace SignalPipeline.Analysis.Privacy;
 /// <see cref="AuditSubject"/> names a person in the (immutable) audit log: a pseudonym of its own that no snapshot,
 /// signal or run carries, so after an erasure nothing links the audit trail back to data about them, while the privacy
 /// officer can still find a person's requests by computing it from their BSN.</summary>
-public enum IdKind { Bsn, Kvk, Verblijfsobject, Nummeraanduiding, Pand, Adres, Zaak, AuditSubject }
+public enum IdKind { Bsn, Kvk, Verblijfsobject, Nummeraanduiding, Pand, Adres, Zaak, AuditSubject, Rsin }
 
 public static class IdKindExtensions
 {
@@ -18,6 +18,7 @@ public static class IdKindExtensions
         IdKind.Pand => "G",
         IdKind.Adres => "A",
         IdKind.AuditSubject => "S",
+        IdKind.Rsin => "R",
         _ => "Z",
     };
 }

@@ -21,7 +21,28 @@ public sealed record RunInput(
     IReadOnlyList<ISignalModel> Models,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? ParameterOverrides = null,
     TimeProvider? Clock = null,
-    AreaReportOptions? AreaReport = null);
+    AreaReportOptions? AreaReport = null,
+    IReadOnlyDictionary<string, int>? MaxAgeDays = null);
+
+/// <summary>Per source the oldest data a model may run on (docs/contracts/sources.md, "Freshness"): reference date minus
+/// the snapshot's peildatum, in days.</summary>
+public static class Freshness
+{
+    public static readonly IReadOnlyDictionary<string, int> Defaults = new Dictionary<string, int> { ["brp"] = 7, ["bag"] = 35, ["permits"] = 7, ["enforcement"] = 7 };
+
+    /// <summary>The refusal for the first source that is too old, or null.</summary>
+    public static string? Problem(IEnumerable<string> sources, IReadOnlyDictionary<string, LoadedSnapshot> snapshots, DateOnly referenceDate, IReadOnlyDictionary<string, int> maxAgeDays)
+    {
+        foreach (var source in sources.Order(StringComparer.Ordinal))
+        {
+            if (!snapshots.TryGetValue(source, out var s) || !maxAgeDays.TryGetValue(source, out var max)) continue;
+            var peil = DateOnly.ParseExact(s.Manifest.PeildatumOrDate, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+            var age = referenceDate.DayNumber - peil.DayNumber;
+            if (age > max) return $"source too old: {source} peildatum {s.Manifest.PeildatumOrDate} is {age} days old (max {max})";
+        }
+        return null;
+    }
+}
 
 public sealed record RunOutcome(RunRecord Record, IReadOnlyList<RunSignal> Signals)
 {
@@ -61,6 +82,8 @@ public static class NightlyRunner
         var missing = model.Reads.Keys.Where(s => !input.Snapshots.ContainsKey(s)).ToList();
         if (decision.Outcome != GateOutcome.Refused && missing.Count > 0)
             decision = decision with { Outcome = GateOutcome.Refused, Reason = $"no accepted snapshot of {string.Join(", ", missing)} on or before the reference date" };
+        if (decision.Outcome != GateOutcome.Refused && input.MaxAgeDays is { } maxAge && Freshness.Problem(model.Reads.Keys, input.Snapshots, input.ReferenceDate, maxAge) is { } stale)
+            decision = decision with { Outcome = GateOutcome.Refused, Reason = stale };
         var a = decision.Approval;
         ModelRun Outcome(string outcome, string? reason, int n = 0, int c = 0, int r = 0) =>
             new(model.Id, model.Version, outcome, reason, a?.DpiaReference, a?.Purpose, a?.LegalBasis, parameters, n, c, r);

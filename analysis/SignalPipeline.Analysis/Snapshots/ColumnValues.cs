@@ -19,6 +19,7 @@ public static class ColumnValues
         {
             case CellType.Bsn: return Named(Identifiers.TryBsn(value, out normalised, out reason), spec, ref reason);
             case CellType.Kvk: return Named(Identifiers.TryKvk(value, out normalised, out reason), spec, ref reason);
+            case CellType.Rsin: return Named(Identifiers.TryRsin(value, out normalised, out reason), spec, ref reason);
             case CellType.VerblijfsobjectId: return Named(Identifiers.TryBagId(value, BagObjectType.Verblijfsobject, out normalised, out reason), spec, ref reason);
             case CellType.PandId: return Named(Identifiers.TryBagId(value, BagObjectType.Pand, out normalised, out reason), spec, ref reason);
             case CellType.NummeraanduidingId: return Named(Identifiers.TryBagId(value, BagObjectType.Nummeraanduiding, out normalised, out reason), spec, ref reason);
@@ -69,6 +70,7 @@ public static class ColumnValues
     {
         CellType.Bsn => IdKind.Bsn,
         CellType.Kvk => IdKind.Kvk,
+        CellType.Rsin => IdKind.Rsin,
         CellType.VerblijfsobjectId => IdKind.Verblijfsobject,
         CellType.PandId => IdKind.Pand,
         CellType.NummeraanduidingId => IdKind.Nummeraanduiding,

@@ -16,6 +16,9 @@ public sealed record IngestOptions
     public Action<long>? Progress { get; init; }
     /// <summary>When set, the builder adds the time of each stage to it (benchmark).</summary>
     public IngestTimings? Timings { get; init; }
+    /// <summary>Columns the delivery's format may leave empty although v1 requires them (LV BAG: a nummeraanduiding
+    /// without postcode keeps its row, linkable by id only).</summary>
+    public IReadOnlySet<string> Optional { get; init; } = new HashSet<string>();
 }
 
 /// <summary>Stopwatch ticks per ingest stage; validate excludes the pseudonymisation done while validating.</summary>
@@ -228,6 +231,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         Dictionary<string, string> envelopeFields, List<(string?, string)> errors)
     {
         string? Cell(string name) => index.TryGetValue(name, out var i) && csv.GetString(i) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
+        // A ligplaats (02) or standplaats (03) has no gebruiksdoel and no oppervlakte.
+        var plaats = schema.Name == "bag" && Cell("verblijfsobject_id") is { Length: 16 } vbo && vbo.Substring(4, 2) is "02" or "03";
 
         foreach (var spec in schema.Columns)
         {
@@ -235,7 +240,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             var value = Cell(spec.Name);
             if (value is null)
             {
-                if (spec.Required && index.ContainsKey(spec.Name)) errors.Add((spec.Name, $"{spec.Name} is required but empty"));
+                if (spec.Required && index.ContainsKey(spec.Name) && !options.Optional.Contains(spec.Name) && !(plaats && spec.Name is "gebruiksdoelen" or "oppervlakte"))
+                    errors.Add((spec.Name, $"{spec.Name} is required but empty"));
                 continue;
             }
             if (!ColumnValues.TryNormalise(spec, value, out var normalised, out var reason))
@@ -260,7 +266,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         }
 
         var anyAddress = AddressParts.Any(p => Cell(p) is not null);
-        if (anyAddress)
+        if (anyAddress && Cell("postcode") is null && options.Optional.Contains("postcode")) { } // no address key: linkable by id only
+        else if (anyAddress)
         {
             if (Address.TryParse(Cell("postcode"), Cell("huisnummer"), Cell("huisletter"), Cell("huisnummertoevoeging"), out var address, out var col, out var reason))
             {

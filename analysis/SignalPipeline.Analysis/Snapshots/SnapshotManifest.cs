@@ -38,12 +38,27 @@ public sealed record SnapshotManifest
     public DateTimeOffset? ErasedAt { get; init; }
     /// <summary>Residents (functie_adres W) per PC4, for the area report; counts only, no persons.</summary>
     public IReadOnlyDictionary<string, int>? ResidentsPerPc4 { get; init; }
+    /// <summary>The delivery's format id (docs/contracts/sources.md): csv-v1, gba-v-csv, lvbag-2.0, brp-personen-v2, zgw-zaken-1.5.</summary>
+    public string Format { get; init; } = "csv-v1";
+    /// <summary>Every file of the delivery (paths inside zips included) with its SHA-256; for one file, that file.</summary>
+    public IReadOnlyList<DeliveredFile> Files { get; init; } = [];
+    /// <summary>The date the data describes: LV BAG's StandTechnischeDatum, otherwise the delivery (folder) date.</summary>
+    public string? Peildatum { get; init; }
+    /// <summary>Rows the format reader skipped, by reason (not rejections: they do not count against the 5% rule).</summary>
+    public IReadOnlyDictionary<string, long>? RowsSkipped { get; init; }
+
+    /// <summary><see cref="Peildatum"/>, or the delivery date for snapshots made before it was recorded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string PeildatumOrDate => Peildatum ?? Date;
 }
+
+public sealed record DeliveredFile(string Name, string Sha256);
 
 public sealed record DiscardedColumn(string Name, string Reason);
 
 /// <summary>One rejected row or file problem. Names the file, line and column, never the value.</summary>
-public sealed record QuarantineEntry(string File, long Line, string? Column, string Reason);
+/// <param name="Locator">For real formats: where the row is in the delivery (file inside zips, persoonslijst line, JSON body
+/// and index, BAG part and object position with the object's pseudonym, ZGW list body and result index); never a value.</param>
+public sealed record QuarantineEntry(string File, long Line, string? Column, string Reason, string? Locator = null);
 
 /// <summary>One snapshot as a run used it (and as a signal's lineage names it).</summary>
 public sealed record SnapshotUse(string Source, string SnapshotId, string Date, string FileName, string Sha256, long Rows);

@@ -19,11 +19,11 @@ public static class ExtractFiles
             {
                 foreach (var f in Directory.EnumerateFiles(p, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                     if (IsExtract(f) && FromLayout(f) is { } e) result.Add(e);
-                    else if (!Path.GetFileName(f).StartsWith('.')) outside.Add(f);
+                    else if (!Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != Pipeline.IngestService.ReadyMarker) outside.Add(f);
             }
             else if (File.Exists(p))
             {
-                if (!IsExtract(p)) throw new CliException($"{p}: not a .csv or .csv.gz file");
+                if (!IsExtract(p)) throw new CliException($"{p}: not an extract file (.csv, .xml, .json, .jsonl or .zip, optionally .gz)");
                 if (source is not null || date is not null)
                 {
                     if (source is null || date is null) throw new CliException("--source and --date go together");
@@ -38,7 +38,12 @@ public static class ExtractFiles
         return (result.OrderBy(f => f.Date, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal).ToList(), outside);
     }
 
-    static bool IsExtract(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+    static readonly string[] Extensions = [".csv", ".xml", ".json", ".jsonl", ".zip"];
+
+    static bool IsExtract(string f) => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase) || f.EndsWith(e + ".gz", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A v1-style single CSV (read per file, as in v1); anything else is read as a delivery of its folder.</summary>
+    public static bool IsCsv(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
 
     static ExtractFile? FromLayout(string file)
     {

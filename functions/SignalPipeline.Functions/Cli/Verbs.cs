@@ -15,30 +15,59 @@ public static class Verbs
     public static async Task<int> IngestAsync(AppServices s, IEnumerable<string> paths, string? source, DateOnly? date, TextWriter output)
     {
         var (files, outside) = ExtractFiles.Resolve(paths, source, date);
-        foreach (var path in outside) output.WriteLine($"{path}: rejected; not in the delivery layout {{brp|bag|permits|enforcement}}/{{yyyy-MM-dd}}/{{name}}.csv[.gz] — not ingested");
-        if (files.Count == 0 && outside.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/*.csv[.gz], or a file with --source and --date)");
-        var blobs = new List<(ExtractFile File, string Blob)>();
-        foreach (var f in files) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default)));
+        foreach (var path in outside) output.WriteLine($"{path}: rejected; not in the delivery layout {{brp|bag|permits|enforcement}}/{{yyyy-MM-dd}}/{{name}} (.csv, .xml, .json, .jsonl or .zip) — not ingested");
+        if (files.Count == 0 && outside.Count == 0) throw new CliException("ingest: no extract files found (expected <root>/{source}/{yyyy-MM-dd}/{files}, or a file with --source and --date)");
         var anyRejected = outside.Count > 0;
+        // v1 CSV files one by one, as in v1; a folder with a real format (XML, JSON, zip) as one delivery, completed by _READY.
+        foreach (var group in files.GroupBy(f => (f.Date, f.Source)))
+        {
+            var blobs = new List<(ExtractFile File, string Blob)>();
+            foreach (var f in group) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default)));
+            if (group.All(f => ExtractFiles.IsCsv(f.Path))) anyRejected |= await IngestFilesAsync(s, blobs, output);
+            else
+            {
+                if (blobs.Count > 1) await s.Ingest.MarkReadyAsync(group.Key.Source, group.Key.Date);
+                var outcome = await IngestOneAsync(s, group.Key.Source, group.Key.Date, blobs.Count > 1 ? $"{group.Key.Source}/{group.Key.Date}/{Pipeline.IngestService.ReadyMarker}" : blobs[0].Blob, output);
+                anyRejected |= outcome.IsFailure;
+                Print(output, group.Key.Source, group.Key.Date, outcome.Manifest?.FileName ?? $"{blobs.Count} files", outcome, blobs.Sum(b => new FileInfo(b.File.Path).Length));
+            }
+        }
+        return anyRejected ? 2 : 0;
+    }
+
+    /// <summary>Delivers every file first, then ingests each, so files that arrive together are seen together (two
+    /// different files for one source and date are rejected as ambiguous).</summary>
+    static async Task<bool> IngestFilesAsync(AppServices s, List<(ExtractFile File, string Blob)> blobs, TextWriter output)
+    {
+        var anyRejected = false;
         var decided = new Dictionary<string, IngestOutcome>(StringComparer.Ordinal);
         foreach (var (f, blob) in blobs)
         {
-            var size = new FileInfo(f.Path).Length;
             if (!decided.TryGetValue(blob, out var outcome))
             {
-                outcome = Terminal(output)
-                    ? await WithProgressBarAsync($"{f.Source} {f.Date}", 100, update => s.Ingest.IngestBlobAsync(blob, p => update(Percent(p), $"{f.Source} {f.Date}: {p.Rows:N0} rows")))
-                    : await s.Ingest.IngestBlobAsync(blob, p => output.WriteLine($"  {f.Source} {f.Date}: {p.Rows:N0} rows read ({Percent(p)}% of the file) …"));
+                outcome = await IngestOneAsync(s, f.Source, f.Date, blob, output);
                 foreach (var other in outcome.Together) decided[other.BlobName] = other;
             }
             anyRejected |= outcome.IsFailure;
-            var m = outcome.Manifest;
-            output.WriteLine($"{f.Source} {f.Date} {Path.GetFileName(f.Path)}: {outcome.Outcome}" +
-                (m is null ? "" : $"; rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}; " +
-                    $"columns discarded: {(m.ColumnsDiscarded.Count == 0 ? "none" : string.Join(", ", m.ColumnsDiscarded.Select(d => $"{d.Name} ({d.Reason})")))}") +
-                (outcome.Message is null ? "" : $"; {outcome.Message}") + (size > 50_000_000 ? $" [{size / 1_000_000} MB]" : ""));
+            Print(output, f.Source, f.Date, Path.GetFileName(f.Path), outcome, new FileInfo(f.Path).Length);
         }
-        return anyRejected ? 2 : 0;
+        return anyRejected;
+    }
+
+    static Task<IngestOutcome> IngestOneAsync(AppServices s, string source, string date, string blob, TextWriter output) => Terminal(output)
+        ? WithProgressBarAsync($"{source} {date}", 100, update => s.Ingest.IngestBlobAsync(blob, p => update(Percent(p), $"{source} {date}: {p.Rows:N0} rows")))
+        : s.Ingest.IngestBlobAsync(blob, p => output.WriteLine(p.Bytes > 0 ? $"  {source} {date}: {p.Rows:N0} rows read ({Percent(p)}% of the file) …" : $"  {source} {date}: {p.Rows:N0} rows read …"));
+
+    /// <summary>One line per file or delivery: outcome, format, counts, skipped rows by reason, discarded columns.</summary>
+    static void Print(TextWriter output, string source, string date, string name, IngestOutcome outcome, long size)
+    {
+        var m = outcome.Manifest;
+        output.WriteLine($"{source} {date} {name}: {outcome.Outcome}" +
+            (m is null ? "" : $" ({m.Format}); rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}" +
+                (m.RowsSkipped is { Count: > 0 } skipped ? $", skipped {skipped.Values.Sum()} ({string.Join(", ", skipped.Select(k => $"{k.Key}: {k.Value}"))})" : "") +
+                (m.Peildatum is { } p && p != m.Date ? $"; peildatum {p}" : "") +
+                $"; columns discarded: {(m.ColumnsDiscarded.Count == 0 ? "none" : string.Join(", ", m.ColumnsDiscarded.Select(d => $"{d.Name} ({d.Reason})")))}") +
+            (outcome.Message is null ? "" : $"; {outcome.Message}") + (size > 50_000_000 ? $" [{size / 1_000_000} MB]" : ""));
     }
 
     /// <summary>Progress on a terminal is a bar; in a log (redirected output, tests, the Functions host) it is lines.</summary>

@@ -34,6 +34,9 @@ public sealed record PipelineSettings
     public string? LineageEndpoint { get; init; }
     /// <summary>Area report flagging (<c>AreaReport__MaxRatio</c>, <c>AreaReport__MinSignals</c>).</summary>
     public Analysis.Runs.AreaReportOptions AreaReport { get; init; } = new();
+    /// <summary>Per source the oldest peildatum a model may run on, in days (<c>Sources:MaxAgeDays:{source}</c>; defaults
+    /// brp 7, bag 35, permits 7, enforcement 7).</summary>
+    public IReadOnlyDictionary<string, int> MaxAgeDays { get; init; } = Analysis.Runs.Freshness.Defaults;
     /// <summary>Retention terms in days (<c>Retention__NonActiveDays</c>, …); defaults per protocol art. 12.</summary>
     public Configuration.RetentionTerms Retention { get; init; } = new();
     /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
@@ -72,6 +75,7 @@ public sealed record PipelineSettings
                 SnapshotDays = Int(c, "Retention:SnapshotDays", 90), RawExtractDays = Int(c, "Retention:RawExtractDays", 2),
                 QuarantineDays = Int(c, "Retention:QuarantineDays", 30),
             },
+            MaxAgeDays = Analysis.Runs.Freshness.Defaults.ToDictionary(d => d.Key, d => Int(c, $"Sources:MaxAgeDays:{d.Key}", d.Value)),
             AreaReport = new Analysis.Runs.AreaReportOptions(
                 decimal.TryParse(c["AreaReport:MaxRatio"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 2.0m,
                 int.TryParse(c["AreaReport:MinSignals"], out var min) ? min : 3),

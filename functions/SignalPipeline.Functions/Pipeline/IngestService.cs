@@ -22,7 +22,7 @@ public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotMani
 
 /// <summary>The blob-arrival path: probe (hash, encoding, delimiter) → skip if seen → build the snapshot from a
 /// second stream → store, or quarantine. The blob is streamed twice and never loaded whole.</summary>
-public sealed class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
+public sealed partial class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
@@ -30,11 +30,14 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
     public async Task<IngestOutcome> IngestBlobAsync(string blobName, Action<IngestProgress>? progress = null, CancellationToken ct = default)
     {
         var parts = blobName.Split('/');
-        if (parts.Length != 3 || !SourceSchema.All.Contains(parts[0]) || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", out _)
-            || !IsExtractName(parts[2]))
-            return new(blobName, "invalid", null, "path must be {brp|bag|permits|enforcement}/{yyyy-MM-dd}/{name}.csv[.gz]");
-        var (source, date, fileName) = (parts[0], parts[1], parts[2]);
+        if (parts.Length < 3 || !SourceSchema.All.Contains(parts[0]) || !DateOnly.TryParseExact(parts[1], "yyyy-MM-dd", out _)
+            || !IsDeliveryName(parts[^1]))
+            return new(blobName, "invalid", null, "path must be {brp|bag|permits|enforcement}/{yyyy-MM-dd}/{name} with a .csv, .xml, .json or .zip file (.gz allowed), or _READY");
+        var (source, date, fileName) = (parts[0], parts[1], string.Join('/', parts[2..]));
         var blob = storage.Container(StorageClients.Extracts).GetBlobClient(blobName);
+        // Real formats (docs/contracts/sources.md) are read as a delivery of the whole folder; a v1 CSV as before.
+        if (parts.Length > 3 || !IsExtractName(fileName) || await IsRealFormatCsvAsync(blob, fileName, source, ct))
+            return await IngestDeliveryAsync(source, date, blobName, progress, ct);
         var gzip = ExtractProbe.IsGzip(fileName);
 
         ExtractProbeResult probe;
@@ -87,6 +90,7 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
             PseudonymKeyFingerprint = material.PseudonymFingerprint, EnvelopeKeyFingerprint = material.EnvelopeFingerprint,
             RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
             IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
+            Format = Analysis.Formats.FormatIds.CsvV1, Files = [new DeliveredFile(fileName, probe.Sha256)], Peildatum = date,
         };
 
         if (result.Spool is not { } spool)
@@ -151,6 +155,10 @@ public sealed class IngestService(StorageClients storage, SnapshotStore snapshot
     }
 
     static bool IsExtractName(string name) => name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes <c>_READY</c>: the delivery of <paramref name="source"/> for <paramref name="date"/> is complete.</summary>
+    public async Task MarkReadyAsync(string source, string date, CancellationToken ct = default) =>
+        await storage.Container(StorageClients.Extracts).GetBlobClient($"{source}/{date}/{ReadyMarker}").UploadAsync(BinaryData.FromString(""), overwrite: true, ct);
 
     /// <summary>Uploads a local file into <c>extracts</c> as a municipal system would.</summary>
     public async Task<string> DeliverAsync(string localPath, string source, string date, CancellationToken ct = default)

@@ -91,7 +91,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var models = ModelCatalogue.V1;
         Report(2, $"linking the sources and running {models.Count} models on {loaded.Values.Sum(l => l.Manifest.RowsAccepted):N0} rows");
         var outcome = NightlyRunner.Run(new RunInput(await runs.NextIdAsync(referenceDate, ct), referenceDate, trigger, area, reg, loaded,
-            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport));
+            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport, settings.MaxAgeDays));
         var record = outcome.Record with
         {
             Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,

@@ -74,9 +74,10 @@ public sealed class SnapshotStore(StorageClients storage)
     }
 
     /// <summary>Moves the raw file of a rejected delivery next to its report in <c>quarantine</c>.</summary>
-    public async Task MoveToQuarantineAsync(BlobClient raw, SnapshotManifest manifest, CancellationToken ct = default)
+    /// <param name="name">The file's name in the delivery folder (several files: each its own); default the manifest's.</param>
+    public async Task MoveToQuarantineAsync(BlobClient raw, SnapshotManifest manifest, CancellationToken ct = default, string? name = null)
     {
-        var target = storage.Container(StorageClients.Quarantine).GetBlobClient($"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}/{manifest.FileName}");
+        var target = storage.Container(StorageClients.Quarantine).GetBlobClient($"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}/{name ?? manifest.FileName}");
         await using (var s = await raw.OpenReadAsync(cancellationToken: ct)) await target.UploadAsync(s, overwrite: true, ct);
         await raw.DeleteIfExistsAsync(cancellationToken: ct);
     }
