@@ -7,12 +7,14 @@ namespace SignalPipeline.Analysis.Linking;
 public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlySet<string> Gebruiksdoelen, string Status, string? PandStatus, string? Pc4)
 {
     public bool HasWoonfunctie => Gebruiksdoelen.Contains("woonfunctie");
+    /// <summary>A ligplaats or standplaats (LV BAG 2.0): an adresseerbaar object without gebruiksdoel or oppervlakte.</summary>
+    public bool IsPlaats => Status is "Plaats aangewezen" or "Plaats ingetrokken";
 }
 
 /// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.</summary>
 public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang, string? VboGemeente);
-public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk);
-public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk);
+public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk, string? Rsin = null);
+public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk, string? Rsin = null);
 
 /// <summary>All sources joined on the verblijfsobject (docs/contracts/models.md "linked"): by VBO id when BAG knows it, else by the
 /// pseudonymised address key through BAG's hoofdadres. Hash joins only; everything here is pseudonymous.</summary>
@@ -94,13 +96,13 @@ public sealed class LinkedWorld
         }, regs, unknown);
         Link("permits", t =>
         {
-            var (zaak, type, status, datum, bsn, kvk) = (t.Column("zaak_id"), t.Column("zaaktype"), t.Column("status"), t.Column("datum_aanvraag"), t.Column("aanvrager_bsn"), t.Column("aanvrager_kvk"));
-            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i]);
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("zaaktype"), t.Column("status"), t.Column("datum_aanvraag"), t.Column("aanvrager_bsn"), t.Column("aanvrager_kvk"), t.Column("aanvrager_rsin"));
+            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i], rsin[i]);
         }, permits);
         Link("enforcement", t =>
         {
-            var (zaak, type, status, datum, bsn, kvk) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"));
-            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i]);
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"), t.Column("betrokkene_rsin"));
+            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i], rsin[i]);
         }, enforcement, all: allEnforcement);
 
         return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement);

@@ -3,7 +3,7 @@ using SignalPipeline.Analysis.Linking;
 namespace SignalPipeline.Analysis.Models;
 
 /// <summary>BIB Bibob-relevante aanvraag: a pending horeca, alcohol or seksinrichting application whose applicant (same
-/// BSN or KvK) or VBO has a serious enforcement case (dwangsom, bestuursdwang, boete, 13b, 174a) started within
+/// BSN, KvK or RSIN) or VBO has a serious enforcement case (dwangsom, bestuursdwang, boete, 13b, 174a) started within
 /// 1095 days. One signal per application (its zaak pseudonym is the key).</summary>
 public sealed class BibModel : ISignalModel
 {
@@ -12,14 +12,14 @@ public sealed class BibModel : ISignalModel
 
     public string Id => "BIB";
     public string Version => "1.0.0";
-    public string Description => "Een aangevraagde horeca-, alcohol- of seksinrichtingvergunning waarvan de aanvrager (zelfde BSN of KvK) of het pand in {window_days} dagen een last onder dwangsom of bestuursdwang, bestuurlijke boete of sluiting had.";
+    public string Description => "Een aangevraagde horeca-, alcohol- of seksinrichtingvergunning waarvan de aanvrager (zelfde BSN, KvK of RSIN) of het pand in {window_days} dagen een last onder dwangsom of bestuursdwang, bestuurlijke boete of sluiting had.";
     public string Name => "Bibob-relevante aanvraag";
     public string Theme => "witwassen, ondermijning horeca";
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal> { ["window_days"] = 1095 };
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Reads { get; } = new Dictionary<string, IReadOnlyList<string>>
     {
-        ["permits"] = Models.Reads.With("zaak_id", "zaaktype", "status", "aanvrager_bsn", "aanvrager_kvk"),
-        ["enforcement"] = Models.Reads.With("zaak_id", "handhavingstype", "datum_start", "betrokkene_bsn", "betrokkene_kvk"),
+        ["permits"] = Models.Reads.With("zaak_id", "zaaktype", "status", "aanvrager_bsn", "aanvrager_kvk", "aanvrager_rsin"),
+        ["enforcement"] = Models.Reads.With("zaak_id", "handhavingstype", "datum_start", "betrokkene_bsn", "betrokkene_kvk", "betrokkene_rsin"),
         ["bag"] = Models.Reads.Location,
     };
 
@@ -31,7 +31,7 @@ public sealed class BibModel : ISignalModel
     {
         var serious = ctx.World.AllEnforcement.Where(c => Serious.Contains(c.Type) && ctx.Within(c.DatumStart, ctx.P("window_days")))
             .ToHashSet<EnforcementCase>(ReferenceEqualityComparer.Instance);
-        var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
+        var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk, c.Rsin }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
             .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
         foreach (var (vboId, permits) in ctx.World.PermitsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
@@ -39,7 +39,7 @@ public sealed class BibModel : ISignalModel
             var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(c => serious.Contains(c)).ToList() : [];
             foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {
-                var subjects = new[] { p.Bsn, p.Kvk }.Where(s => s is not null).Select(s => s!).ToList();
+                var subjects = new[] { p.Bsn, p.Kvk, p.Rsin }.Where(s => s is not null).Select(s => s!).ToList();
                 var bySubj = subjects.SelectMany(s => bySubject[s]).Distinct().ToList();
                 if (bySubj.Count == 0 && atObject.Count == 0) continue;
                 var matched = bySubj.Union(atObject).OrderBy(c => c.DatumStart).ThenBy(c => c.Zaak, StringComparer.Ordinal).ToList();

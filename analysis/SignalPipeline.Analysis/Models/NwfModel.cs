@@ -23,7 +23,8 @@ public sealed class NwfModel : ISignalModel
         foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var vbo = ctx.World.Vbos[vboId];
-            if (!ctx.InTerritory(vbo) || vbo.HasWoonfunctie) continue;
+            // A ligplaats or standplaats has no gebruiksdoel: living there is what it is for.
+            if (!ctx.InTerritory(vbo) || vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             var residents = regs.Count(r => r.FunctieAdres == "W");
             if (residents < ctx.P("min_residents")) continue;
             yield return ctx.Raise(this, vboId, vboId, [], ("gebruiksdoelen", string.Join("|", vbo.Gebruiksdoelen.Order(StringComparer.Ordinal))), ("residents", residents));

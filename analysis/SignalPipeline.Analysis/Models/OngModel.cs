@@ -5,7 +5,7 @@ namespace SignalPipeline.Analysis.Models;
 public sealed class OngModel : ISignalModel
 {
     static readonly HashSet<string> InvalidStatus =
-        ["Niet gerealiseerd verblijfsobject", "Verblijfsobject ingetrokken", "Verblijfsobject buiten gebruik", "Verblijfsobject ten onrechte opgevoerd"];
+        ["Niet gerealiseerd verblijfsobject", "Verblijfsobject ingetrokken", "Verblijfsobject buiten gebruik", "Verblijfsobject ten onrechte opgevoerd", "Plaats ingetrokken"];
     static readonly HashSet<string> InvalidPandStatus = ["Pand gesloopt", "Niet gerealiseerd pand", "Pand ten onrechte opgevoerd"];
 
     public string Id => "ONG";

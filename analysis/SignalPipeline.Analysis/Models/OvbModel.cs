@@ -37,7 +37,7 @@ public sealed class OvbModel : ISignalModel
         foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var vbo = ctx.World.Vbos[vboId];
-            if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie) continue;
+            if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             var residents = regs.Count(r => r.FunctieAdres == "W");
             if (residents < minResidents) continue;
             var m2PerResident = (decimal)vbo.Oppervlakte / residents;

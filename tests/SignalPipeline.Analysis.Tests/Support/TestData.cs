@@ -39,4 +39,15 @@ public static class TestData
         if (result.Spool is not { } spool) return new Built(result, null);
         await using (spool) return new Built(result, await spool.ReadTableAsync());
     }
+
+    /// <summary>A real-format conversion through the same builder as a v1 CSV.</summary>
+    public static async Task<Built> BuildAsync(string source, Analysis.Formats.Conversion conversion, DpiaRegister? register = null)
+    {
+        using var p = new Pseudonymiser(PseudonymKey, "test-1");
+        var envelope = new IdentityEnvelope(EnvelopeKey, "test-1");
+        var result = await Analysis.Formats.ConvertedSnapshot.BuildAsync(conversion,
+            o => new SnapshotBuilder(Analysis.Extracts.SourceSchema.For(source), register ?? DemoRegister(), p, envelope, o), new IngestOptions(), "delivery");
+        if (result.Spool is not { } spool) return new Built(result, null);
+        await using (spool) return new Built(result, await spool.ReadTableAsync());
+    }
 }
