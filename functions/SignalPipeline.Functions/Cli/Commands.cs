@@ -76,8 +76,9 @@ public static class Commands
         var date = Options.Date("the reference date of the sample extracts (default: today)");
         var urls = Options.Urls();
         var noServe = new Option<bool>("--no-serve") { Description = "stop after the nightly instead of serving the review UI" };
-        var command = new Command("demo", "sample extracts → ingest → nightly → review UI") { date, urls, noServe };
-        command.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => Verbs.DemoAsync(s, p.GetValue(date), p.GetValue(urls)!, p.GetValue(noServe), cx.Output), demo: true));
+        var realFormats = new Option<bool>("--real-formats") { Description = "deliver the samples as LV BAG 2.0, GBA-V and ZGW Zaken exports instead of v1 CSV" };
+        var command = new Command("demo", "sample extracts → ingest → nightly → review UI") { date, urls, noServe, realFormats };
+        command.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => Verbs.DemoAsync(s, p.GetValue(date), p.GetValue(urls)!, p.GetValue(noServe), cx.Output, p.GetValue(realFormats)), demo: true));
         return command;
     }
 

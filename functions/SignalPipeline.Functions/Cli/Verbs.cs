@@ -227,12 +227,21 @@ public static class Verbs
         return 0;
     }
 
-    public static async Task<int> DemoAsync(AppServices s, DateOnly? referenceDate, string urls, bool noServe, TextWriter output)
+    public static async Task<int> DemoAsync(AppServices s, DateOnly? referenceDate, string urls, bool noServe, TextWriter output, bool realFormats = false)
     {
         var date = referenceDate ?? NightlyService.Today(s.Clock, s.Settings.TimeZone);
         var root = Path.Combine(s.Settings.LocalDir, "demo-extracts");
-        var written = SampleExtracts.Write(root, date, new SampleOptions());
+        IReadOnlyList<string> written = SampleExtracts.Write(root, date, new SampleOptions());
         output.WriteLine($"demo: wrote {written.Count} sample extracts under {root}");
+        if (realFormats)
+        {
+            // The same extracts as a municipality delivers them: LV BAG 2.0, GBA-V, ZGW Zaken exports.
+            var real = Path.Combine(s.Settings.LocalDir, "demo-real-formats");
+            if (Directory.Exists(real)) Directory.Delete(real, recursive: true);
+            RealFormatSamples.Write(root, real);
+            output.WriteLine($"demo: wrote the same extracts in their real formats under {real}");
+            written = [real];
+        }
         var ingest = await IngestAsync(s, written, null, null, output);
         if (ingest != 0) output.WriteLine("demo: a sample file was rejected (see above)");
         await NightlyAsync(s, date, output);

@@ -38,6 +38,21 @@ public sealed partial class IngestService
         catch (FormatRejectedException) { return false; } // the v1 path reports what is wrong with it
     }, ct);
 
+    /// <summary>A lone LV BAG part or ZGW list is one file of a multi-file delivery (a zip, a GBA-V or Haal Centraal file is whole).</summary>
+    static Task<bool> IsPartAsync(BlobClient blob, string name, string source, CancellationToken ct) => Task.Run(() =>
+    {
+        if (name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".zip.gz", StringComparison.OrdinalIgnoreCase)) return false;
+        var scope = new List<IDisposable>();
+        try
+        {
+            var files = DeliveryFile.Expand(new DeliveryFile(name, () => blob.OpenRead()), scope);
+            return files.Count == 1 && FormatDetector.Detect(files[0], source) is FormatIds.LvBag or FormatIds.Zgw or FormatDetector.LvBagAncillary;
+        }
+        catch (FormatRejectedException) { return false; }
+        catch (RequestFailedException e) when (e.Status == 404) { return false; }
+        finally { foreach (var d in scope) d.Dispose(); }
+    }, ct);
+
     async Task<IngestOutcome> IngestDeliveryAsync(string source, string date, string blobName, Action<IngestProgress>? progress, CancellationToken ct)
     {
         var container = storage.Container(StorageClients.Extracts);
@@ -52,8 +67,8 @@ public sealed partial class IngestService
         }
         names.Sort(StringComparer.Ordinal);
         if (names.Count == 0) return new(blobName, "gone", null, "the delivery folder holds no files (already processed or removed); nothing to do");
-        if (names.Count > 1 && !ready)
-            return new(blobName, "waiting", null, $"a delivery of several files is complete when {ReadyMarker} is in {prefix} ({names.Count} files so far)");
+        if (!ready && (names.Count > 1 || await IsPartAsync(container.GetBlobClient(prefix + names[0]), names[0], source, ct)))
+            return new(blobName, "waiting", null, $"a delivery of several files is complete when {ReadyMarker} is in {prefix} ({names.Count} file{(names.Count == 1 ? "" : "s")} so far)");
 
         // The delivery's identity: SHA-256 over the sorted (name, SHA-256) list of its files.
         var files = new List<DeliveredFile>();

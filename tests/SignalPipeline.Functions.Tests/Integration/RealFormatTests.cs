@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Configuration;
+using SignalPipeline.Functions.Cli;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Integration;
+
+/// <summary>The same planted situations delivered as v1 CSV and as the municipality's real formats (LV BAG 2.0 parts,
+/// a GBA-V selection, ZGW Zaken exports) give the same signalenregister, night after night, on Azurite through the CLI.</summary>
+public sealed class RealFormatTests
+{
+    static readonly DateOnly Night1 = new(2026, 11, 2);
+
+    /// <summary>Night 1: the demo sample. Night 2: the same a day later, with the residents of VBO 0 moved out (its OVB
+    /// signal resolves) — as CSV under <c>csv/</c> and in real formats under <c>real/</c>.</summary>
+    static (string Csv, string Real) Deliveries(TempDir dir)
+    {
+        var csv = Path.Combine(dir.Path, "csv");
+        SampleExtracts.Write(csv, Night1, new SampleOptions());
+        SampleExtracts.Write(csv, Night1.AddDays(1), new SampleOptions());
+        var brp2 = Directory.GetFiles(Path.Combine(csv, "brp", Night1.AddDays(1).ToString("yyyy-MM-dd"))).Single();
+        File.WriteAllLines(brp2, File.ReadAllLines(brp2).Where(l => !l.Contains(";1771010001000000;")));
+        var real = Path.Combine(dir.Path, "real");
+        RealFormatSamples.Write(csv, real);
+        return (csv, real);
+    }
+
+    [Fact]
+    public async Task Real_formats_and_v1_CSV_give_the_same_signals_and_states_over_two_nights()
+    {
+        var key = PipelineUnderTest.SharedKeyFile(nameof(RealFormatTests));
+        using var dir = new TempDir();
+        var (csvRoot, realRoot) = Deliveries(dir);
+        using var csv = new PipelineUnderTest(key);
+        using var real = new PipelineUnderTest(key);
+        foreach (var night in new[] { Night1, Night1.AddDays(1) })
+        {
+            var d = night.ToString("yyyy-MM-dd");
+            foreach (var (p, root) in new[] { (csv, csvRoot), (real, realRoot) })
+            {
+                foreach (var source in new[] { "bag", "brp", "permits", "enforcement" })
+                {
+                    var r = await p.Cli("ingest", Path.Combine(root, source, d));
+                    Assert.True(r.Code == 0, r.Out + r.Err);
+                }
+                var n = await p.Cli("nightly", "--date", d);
+                Assert.True(n.Code == 0, n.Out + n.Err);
+            }
+        }
+        var expected = await csv.RegisterContents();
+        Assert.Contains("\"review_state\":\"open\"", expected);
+        Assert.Contains("\"raised\":false", expected); // VBO 0's OVB signal resolved on night 2
+        Assert.Equal(expected, await real.RegisterContents());
+
+        // The manifests name the format and every file of the delivery; the nightly used the real-format snapshots.
+        var storage = new StorageClients(real.Azurite.ConnectionString, null);
+        var bag = await new SnapshotStore(storage).LatestAsync("bag", Night1.AddDays(1));
+        Assert.Equal("lvbag-2.0", bag!.Format);
+        Assert.Equal(5, bag.Files.Count);
+        Assert.All(bag.Files, f => Assert.Matches("^[0-9a-f]{64}$", f.Sha256));
+        var brp = await new SnapshotStore(storage).LatestAsync("brp", Night1.AddDays(1));
+        Assert.Equal("gba-v-csv", brp!.Format);
+        Assert.Contains(brp.ColumnsDiscarded, c => c.Name.StartsWith("categorie 04 (nationaliteit)"));
+        Assert.Equal("zgw-zaken-1.5", (await new SnapshotStore(storage).LatestAsync("enforcement", Night1))!.Format);
+    }
+
+    [Fact]
+    public async Task A_multi_file_delivery_waits_for_READY_and_a_stale_source_refuses_the_models_that_read_it()
+    {
+        using var dir = new TempDir();
+        var (_, realRoot) = Deliveries(dir);
+        using var p = new PipelineUnderTest();
+        using var services = await Functions.Composition.AppServices.CreateAsync(
+            Functions.Configuration.PipelineSettings.From(new ConfigurationBuilder().AddInMemoryCollection(p.Settings).Build()), TextWriter.Null);
+        // The parts arrive one by one, as Event Grid reports them: each waits until _READY says the delivery is complete.
+        foreach (var file in Directory.GetFiles(Path.Combine(realRoot, "bag", "2026-11-02")).Order(StringComparer.Ordinal))
+        {
+            var outcome = await services.Ingest.IngestBlobAsync(await services.Ingest.DeliverAsync(file, "bag", "2026-11-02"));
+            Assert.Equal("waiting", outcome.Outcome);
+            Assert.False(outcome.IsFailure);
+        }
+        await services.Ingest.MarkReadyAsync("bag", "2026-11-02");
+        var done = await services.Ingest.IngestBlobAsync("bag/2026-11-02/_READY");
+        Assert.Equal("accepted", done.Outcome);
+        Assert.Equal("lvbag-2.0", done.Manifest!.Format);
+        Assert.Equal("2026-11-02", done.Manifest.Peildatum);
+
+        // 40 days on, the BAG (max 35 days) is too old: every model that reads it is refused, and raises nothing.
+        foreach (var source in new[] { "brp", "permits", "enforcement" })
+            Assert.Equal(0, (await p.Cli("ingest", Path.Combine(realRoot, source, "2026-11-02"))).Code);
+        var late = await p.Cli(new Dictionary<string, string?> { ["Sources:MaxAgeDays:brp"] = "60", ["Sources:MaxAgeDays:permits"] = "60", ["Sources:MaxAgeDays:enforcement"] = "60" },
+            "nightly", "--date", "2026-12-12");
+        Assert.True(late.Code == 0, late.Out + late.Err);
+        Assert.Contains("model OVB 1.0.0: refused — source too old: bag peildatum 2026-11-02 is 40 days old (max 35)", late.Out);
+        Assert.DoesNotContain(": ran;", late.Out);
+        Assert.Contains("intake: 0 messages", late.Out);
+        var fresh = await p.Cli("nightly", "--date", "2026-11-05");
+        Assert.Contains("model OVB 1.0.0: ran; new 4", fresh.Out); // the same data three days old is fresh enough
+    }
+}
