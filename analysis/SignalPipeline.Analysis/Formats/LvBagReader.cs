@@ -24,7 +24,9 @@ public static class LvBagReader
     /// <summary>One voorkomen of one object, with the fields the rows need.</summary>
     sealed class Version
     {
-        public string Type = "", Id = "", Locator = "";
+        public string Type = "", Id = "", Part = "";
+        public int Position;
+        public string Locator => $"{Part} object {Position}";
         public long VoorkomenId;
         public string? Begin, End, Status, Postcode, Huisnummer, Huisletter, Toevoeging, Naam, Hoofdadres, LigtIn, LigtAan, Oppervlakte, Bouwjaar;
         public bool Inactive;
@@ -44,13 +46,22 @@ public static class LvBagReader
         var typesSeen = new HashSet<string>();
         DateOnly? peildatum = null;
         string? peildatumFrom = null;
-        var versions = new List<Version>();
+        // Only the current voorkomen per object is kept, selected as the parts stream by (every part states its
+        // StandTechnischeDatum before its objects): no history is held, whatever the order of the voorkomens.
+        void Keep(Version v, DateOnly stand)
+        {
+            var peil = Conversion.Date(stand);
+            if (v.Inactive || v.Begin is null || string.CompareOrdinal(v.Begin[..Math.Min(10, v.Begin.Length)], peil) > 0) return;
+            if (v.End is { } end && string.CompareOrdinal(end[..Math.Min(10, end.Length)], peil) <= 0) return;
+            var byId = current[v.Type];
+            if (!byId.TryGetValue(v.Id, out var other) || v.VoorkomenId > other.VoorkomenId) byId[v.Id] = v;
+        }
 
         foreach (var file in files)
         {
             if (!file.Name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
                 throw new FormatRejectedException($"{file.Name}: not an LV BAG XML part", file.Name);
-            var part = ReadPart(file, versions);
+            var part = ReadPart(file, folderDate, Keep);
             if (part.Peildatum is { } p)
             {
                 if (peildatum is { } earlier && earlier != p)
@@ -64,16 +75,6 @@ public static class LvBagReader
         var missing = Required.Where(t => !typesSeen.Contains(t)).ToList();
         if (missing.Count > 0) throw new FormatRejectedException($"the extract lacks the required object type(s) {string.Join(", ", missing)}");
 
-        // The current voorkomen at the peildatum, per type and id: valid then, and of those the highest voorkomenidentificatie.
-        var peil = Conversion.Date(stand);
-        foreach (var v in versions)
-        {
-            if (v.Inactive || v.Begin is null || string.CompareOrdinal(v.Begin[..Math.Min(10, v.Begin.Length)], peil) > 0) continue;
-            if (v.End is { } end && string.CompareOrdinal(end[..Math.Min(10, end.Length)], peil) <= 0) continue;
-            var byId = current[v.Type];
-            if (!byId.TryGetValue(v.Id, out var other) || v.VoorkomenId > other.VoorkomenId) byId[v.Id] = v;
-        }
-        versions.Clear();
 
         return new Conversion(FormatIds.LvBag, Columns)
         {
@@ -112,7 +113,7 @@ public static class LvBagReader
 
     sealed record PartInfo(DateOnly? Peildatum, HashSet<string> Types);
 
-    static PartInfo ReadPart(DeliveryFile file, List<Version> versions)
+    static PartInfo ReadPart(DeliveryFile file, DateOnly folderDate, Action<Version, DateOnly> keep)
     {
         DateOnly? peildatum = null;
         var types = new HashSet<string>();
@@ -145,7 +146,7 @@ public static class LvBagReader
                 {
                     position++;
                     using var sub = xml.ReadSubtree();
-                    if (ReadObject(sub, $"{file.Name} object {position}") is { } v) { types.Add(v.Type); versions.Add(v); }
+                    if (ReadObject(sub, file.Name, position) is { } v) { types.Add(v.Type); keep(v, peildatum ?? folderDate); }
                 }
             }
             if (!isBag) throw new FormatRejectedException($"{file.Name}: not an LV BAG 2.0 extract part (no root element)", file.Name);
@@ -163,12 +164,12 @@ public static class LvBagReader
 
     /// <summary>One <c>bagObject</c> (a few kilobytes; never a whole part): its type from its first element, its fields
     /// by (parent, name), geometry left out.</summary>
-    static Version? ReadObject(XmlReader xml, string locator)
+    static Version? ReadObject(XmlReader xml, string part, int position)
     {
         xml.MoveToContent();
         var element = System.Xml.Linq.XElement.Load(xml);
         if (element.Elements().FirstOrDefault() is not { } obj || !TypeOf.TryGetValue(obj.Name.LocalName, out var type)) return null;
-        var v = new Version { Type = type, Locator = locator };
+        var v = new Version { Type = type, Part = part, Position = position };
         foreach (var leaf in obj.Descendants())
         {
             if (leaf.HasElements || leaf.Ancestors().Any(a => a.Name.LocalName == "geometrie")) continue;

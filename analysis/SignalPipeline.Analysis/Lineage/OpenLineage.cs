@@ -110,7 +110,9 @@ public static class OpenLineage
                 ["columnLineage"] = Facet(ColumnLineageFacet, new JsonObject { ["fields"] = fields }),
             },
         };
-        return Event("COMPLETE", at, RunUuid("ingest|" + m.SnapshotId), JobNamespace(municipality), $"ingest.{m.Source}", [input], [output]);
+        // A delivery of several files (LV BAG parts, ZGW lists, a zip's contents): each file is an input of its own.
+        JsonArray inputs = m.Files.Count > 1 ? [.. m.Files.Select(f => ExtractDataset(m.Source, m.Date, f.Name, null))] : [input];
+        return Event("COMPLETE", at, RunUuid("ingest|" + m.SnapshotId), JobNamespace(municipality), $"ingest.{m.Source}", inputs, [output]);
     }
 
     static JsonObject ExtractDataset(string source, string date, string fileName, IReadOnlyList<string>? header)

@@ -14,7 +14,7 @@ public static class Commands
         var root = new RootCommand($"SignalPipeline: data-driven signals for the bestuurlijke aanpak ondermijning.\n{ExitCodes}")
         {
             Options.Territory(), Options.Register(),
-            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), SampleBrp(cx), BenchAno(cx),
+            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), SampleBrp(cx), BenchAno(cx), BenchFormats(cx),
         };
         // No verb: the help, and a usage error's exit code.
         root.SetAction(parsed => { new System.CommandLine.Help.HelpAction().Invoke(parsed); return 1; });
@@ -126,6 +126,14 @@ public static class Commands
         var output = Options.Required("--out", "the file to write");
         var command = new Command("sample-brp", "a large BRP file for measurements") { rows, output };
         command.SetAction(p => CliApp.RunVerbAsync(cx, p, withoutStorage: _ => Verbs.SampleBrp(p.GetValue(rows), p.GetValue(output)!, cx.Output)));
+        return command;
+    }
+
+    static Command BenchFormats(CliContext cx)
+    {
+        var vbos = new Option<int>("--vbos") { Description = "verblijfsobjecten in the synthetic LV BAG 2.0 extract", DefaultValueFactory = _ => 100_000 };
+        var command = new Command("bench-formats", "time reading an LV BAG 2.0 extract (XML parts) of N verblijfsobjecten") { vbos };
+        command.SetAction(p => CliApp.RunVerbAsync(cx, p, withoutStorage: _ => Verbs.BenchFormats(p.GetValue(vbos), cx.Output)));
         return command;
     }
 

@@ -201,6 +201,43 @@ public static class Verbs
         }
     }
 
+    /// <summary>Times the LV BAG 2.0 reader on a synthetic extract: N VBOs with their NUM, a PND per four VBOs, WPL and
+    /// OPR, each object with an ended and a current voorkomen (as <see cref="RealFormatSamples"/> writes them).</summary>
+    public static int BenchFormats(int vbos, TextWriter output)
+    {
+        var n = Math.Max(10, vbos);
+        var work = Directory.CreateTempSubdirectory("sp-bench-formats-");
+        try
+        {
+            var csv = Path.Combine(work.FullName, "csv", "bag", "2026-11-27");
+            Directory.CreateDirectory(csv);
+            using (var w = new StreamWriter(Path.Combine(csv, "bag.csv")))
+            {
+                w.Write("verblijfsobject_id;nummeraanduiding_id;postcode;huisnummer;huisletter;huisnummertoevoeging;woonplaats;gebruiksdoelen;oppervlakte;status;pand_id;pand_status;bouwjaar\n");
+                for (var i = 0; i < n; i++)
+                    w.Write($"177101{i:D10};177120{i:D10};{5600 + i / 1000 % 400}AB;{i % 1000 + 1};;;{(i % 3 == 0 ? "Geldrop" : "Mierlo")};woonfunctie;{40 + i % 120};Verblijfsobject in gebruik;177110{i / 4:D10};Pand in gebruik;{1900 + i % 120}\n");
+            }
+            RealFormatSamples.Write(Path.Combine(work.FullName, "csv"), Path.Combine(work.FullName, "real"));
+            var folder = Path.Combine(work.FullName, "real", "bag", "2026-11-27");
+            var bytes = Directory.GetFiles(folder).Sum(f => new FileInfo(f).Length);
+            var files = Directory.GetFiles(folder).Order(StringComparer.Ordinal).Select(f => new Analysis.Formats.DeliveryFile(Path.GetFileName(f), () => File.OpenRead(f))).ToList();
+            GC.Collect();
+            var before = Environment.WorkingSet;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var conversion = Analysis.Formats.LvBagReader.Read(files, new DateOnly(2026, 11, 27), id => id);
+            var read = sw.Elapsed.TotalSeconds;
+            var peak = Environment.WorkingSet;
+            var rows = conversion.Rows.Count(r => r.Problem is null);
+            var total = sw.Elapsed.TotalSeconds;
+            peak = Math.Max(peak, Environment.WorkingSet);
+            var objects = 2 * (n + n + (n + 3) / 4) + 4; // two voorkomens of each VBO, NUM and PND, plus WPL and OPR
+            output.WriteLine($"LV BAG 2.0: {n:N0} VBOs ({objects:N0} voorkomens, {bytes / 1_000_000.0:F1} MB of XML) read in {read:F2} s " +
+                $"({objects / read:N0} voorkomens/s), {rows:N0} rows joined in {total:F2} s; working set {before / 1_000_000} MB before, {peak / 1_000_000} MB at the end");
+            return rows == n ? 0 : 1;
+        }
+        finally { work.Delete(recursive: true); }
+    }
+
     /// <summary>Times ANO's RandomizedPca training and scoring on N synthetic VBOs (7 features, 3-factor structure).</summary>
     public static int BenchAno(int vbos, TextWriter output)
     {

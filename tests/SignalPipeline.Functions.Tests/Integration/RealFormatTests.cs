@@ -97,4 +97,33 @@ public sealed class RealFormatTests
         var fresh = await p.Cli("nightly", "--date", "2026-11-05");
         Assert.Contains("model OVB 1.0.0: ran; new 4", fresh.Out); // the same data three days old is fresh enough
     }
+
+    [Fact]
+    public async Task The_reviewer_sees_the_format_and_files_of_every_snapshot_and_lineage_names_each_file()
+    {
+        using var p = new PipelineUnderTest();
+        var demo = await p.Cli("demo", "--no-serve", "--real-formats", "--date", "2026-11-09");
+        Assert.True(demo.Code == 0, demo.Out + demo.Err);
+        Assert.Contains("bag 2026-11-09 5 files: accepted (lvbag-2.0)", demo.Out);
+        Assert.Contains("brp 2026-11-09 gba-v-selectie.csv: accepted (gba-v-csv)", demo.Out);
+        Assert.Contains("permits 2026-11-09 5 files: accepted (zgw-zaken-1.5)", demo.Out);
+
+        var storage = new StorageClients(p.Azurite.ConnectionString, null);
+        var events = (await new AppendLog(storage, StorageClients.Lineage).ReadDayAsync(DateOnly.FromDateTime(DateTime.UtcNow))).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        var bagIngest = events.Single(e => (string)e["job"]!["name"]! == "ingest.bag" && (string)e["eventType"]! == "COMPLETE");
+        Assert.Equal(5, bagIngest["inputs"]!.AsArray().Count); // one input dataset per delivered part
+        Assert.Contains(bagIngest["inputs"]!.AsArray(), i => ((string)i!["name"]!).EndsWith("VBO09112026-000001.xml"));
+
+        using var program = new ProgramProcess(p.Settings);
+        using var http = new HttpClient { BaseAddress = program.BaseAddress };
+        http.DefaultRequestHeaders.Add("X-MS-CLIENT-PRINCIPAL", Functions.Review.Principal.Encode("reviewer", Functions.Review.Principal.DpiaReviewer));
+        var run = await http.GetStringAsync("/review/runs/R20261109-001");
+        foreach (var format in new[] { "lvbag-2.0", "gba-v-csv", "zgw-zaken-1.5" }) Assert.Contains($"<td class=\"format\">{format}", run);
+        Assert.Contains("5 bestanden", run);
+        Assert.Contains("zgw-mapping.json", run);
+        var signal = (await new CandidateRegister(storage).ListAsync()).First(c => c.Model == "OVB");
+        var lineage = await http.GetStringAsync($"/review/lineage/{signal.SignalId}");
+        Assert.Contains("<td class=\"format\">lvbag-2.0", lineage);
+        Assert.Contains("VBO09112026-000001.xml", lineage);
+    }
 }
