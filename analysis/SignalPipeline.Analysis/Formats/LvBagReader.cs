@@ -162,20 +162,37 @@ public static class LvBagReader
         return new PartInfo(peildatum, types);
     }
 
-    /// <summary>One <c>bagObject</c> (a few kilobytes; never a whole part): its type from its first element, its fields
-    /// by (parent, name), geometry left out.</summary>
+    /// <summary>One <c>bagObject</c> (a few kilobytes; never a whole part), read forward only: its type from its first
+    /// element, each text by (parent, name), geometry skipped.</summary>
     static Version? ReadObject(XmlReader xml, string part, int position)
     {
-        xml.MoveToContent();
-        var element = System.Xml.Linq.XElement.Load(xml);
-        if (element.Elements().FirstOrDefault() is not { } obj || !TypeOf.TryGetValue(obj.Name.LocalName, out var type)) return null;
-        var v = new Version { Type = type, Part = part, Position = position };
-        foreach (var leaf in obj.Descendants())
+        Version? v = null;
+        var stack = new List<string>(8);
+        xml.Read(); // the bagObject element itself
+        var advance = true;
+        while (!advance || xml.Read())
         {
-            if (leaf.HasElements || leaf.Ancestors().Any(a => a.Name.LocalName == "geometrie")) continue;
-            var name = leaf.Name.LocalName;
-            if (name is "tijdstipInactief" or "tijdstipInactiefLV" or "tijdstipNietBagLV") v.Inactive = true;
-            Assign(v, leaf.Parent!.Name.LocalName, name, leaf.Value.Trim());
+            advance = true;
+            switch (xml.NodeType)
+            {
+                case XmlNodeType.Element:
+                    var name = xml.LocalName;
+                    if (v is null)
+                    {
+                        if (!TypeOf.TryGetValue(name, out var type)) return null;
+                        v = new Version { Type = type, Part = part, Position = position };
+                    }
+                    else if (name is "geometrie") { xml.Skip(); advance = false; continue; }
+                    else if (name is "tijdstipInactief" or "tijdstipInactiefLV" or "tijdstipNietBagLV") v.Inactive = true;
+                    if (!xml.IsEmptyElement) stack.Add(name);
+                    break;
+                case XmlNodeType.Text or XmlNodeType.CDATA when v is not null && stack.Count >= 2:
+                    Assign(v, stack[^2], stack[^1], xml.Value.Trim());
+                    break;
+                case XmlNodeType.EndElement when stack.Count > 0:
+                    stack.RemoveAt(stack.Count - 1);
+                    break;
+            }
         }
         return v;
     }
