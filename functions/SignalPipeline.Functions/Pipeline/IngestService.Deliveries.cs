@@ -130,17 +130,8 @@ public sealed partial class IngestService
         catch (FormatRejectedException e) { result = Failed(e.Message, fileName, e.Locator); }
         finally { foreach (var d in scope) d.Dispose(); }
 
-        var manifest = new SnapshotManifest
+        var manifest = ManifestFor(snapshotId, source, date, fileName, composite, bytes, result, material, reg, previous) with
         {
-            SnapshotId = snapshotId, Source = source, Date = date, FileName = fileName, Sha256 = composite, Bytes = bytes,
-            Status = result.Spool is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
-            RowsRead = result.RowsRead, RowsAccepted = result.RowsRead - result.RowsRejected, RowsRejected = result.RowsRejected,
-            RowsDuplicate = result.RowsDuplicate, ColumnsDelivered = result.ColumnsDelivered, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
-            ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
-            PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
-            PseudonymKeyFingerprint = material.PseudonymFingerprint, EnvelopeKeyFingerprint = material.EnvelopeFingerprint,
-            RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
-            IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
             Format = format, Files = files, Peildatum = peildatum, RowsSkipped = skipped,
         };
         if (result.Spool is not { } spool)

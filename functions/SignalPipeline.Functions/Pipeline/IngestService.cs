@@ -78,18 +78,9 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
             result = await builder.BuildAsync(s, fileName, probe.IsUtf8, probe.Separator, ct);
         }
 
-        var manifest = new SnapshotManifest
+        var manifest = ManifestFor(snapshotId, source, date, fileName, probe.Sha256, probe.Bytes, result, material, reg, previous) with
         {
-            SnapshotId = snapshotId, Source = source, Date = date, FileName = fileName, Sha256 = probe.Sha256, Bytes = probe.Bytes,
-            Status = result.Spool is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
             Encoding = probe.IsUtf8 ? "utf-8" : "windows-1252 (converted to utf-8)", Separator = probe.Separator.ToString(),
-            RowsRead = result.RowsRead, RowsAccepted = result.RowsRead - result.RowsRejected, RowsRejected = result.RowsRejected,
-            RowsDuplicate = result.RowsDuplicate, ColumnsDelivered = result.ColumnsDelivered, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
-            ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
-            PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
-            PseudonymKeyFingerprint = material.PseudonymFingerprint, EnvelopeKeyFingerprint = material.EnvelopeFingerprint,
-            RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
-            IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
             Format = Analysis.Formats.FormatIds.CsvV1, Files = [new DeliveredFile(fileName, probe.Sha256)], Peildatum = date,
         };
 
@@ -106,6 +97,21 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         if (settings.DeleteRawAfterIngest) await blob.DeleteIfExistsAsync(cancellationToken: ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");
     }
+
+    /// <summary>What every manifest records of a build: counts, column decisions, keys, register and predecessor.</summary>
+    SnapshotManifest ManifestFor(string snapshotId, string source, string date, string fileName, string sha256, long bytes, BuildResult result,
+        KeyMaterial material, DpiaRegister reg, string? previous) => new()
+    {
+        SnapshotId = snapshotId, Source = source, Date = date, FileName = fileName, Sha256 = sha256, Bytes = bytes,
+        Status = result.Spool is null ? "rejected" : "accepted", RejectionReason = result.RejectionReason,
+        RowsRead = result.RowsRead, RowsAccepted = result.RowsRead - result.RowsRejected, RowsRejected = result.RowsRejected,
+        RowsDuplicate = result.RowsDuplicate, ColumnsDelivered = result.ColumnsDelivered, ColumnsKept = result.ColumnsKept, ColumnsDiscarded = result.ColumnsDiscarded,
+        ColumnsPseudonymised = result.ColumnsPseudonymised, ColumnsEnveloped = result.ColumnsEnveloped,
+        PseudonymKeyVersion = material.PseudonymKeyVersion, EnvelopeKeyVersion = material.EnvelopeKeyVersion,
+        PseudonymKeyFingerprint = material.PseudonymFingerprint, EnvelopeKeyFingerprint = material.EnvelopeFingerprint,
+        RegisterSha256 = reg.Sha256, Replaces = result.Spool is null || previous == snapshotId ? null : previous,
+        IngestedAt = clock.GetUtcNow(), ResidentsPerPc4 = result.ResidentsPerPc4.Count > 0 ? result.ResidentsPerPc4 : null,
+    };
 
     /// <summary>Other raw files for the same source and date that are waiting in <c>extracts</c> with different content
     /// never seen before: they arrived together with this one.</summary>

@@ -31,9 +31,9 @@ public sealed class IngestExtractFunction(IngestService ingest)
         {
             var outcome = await ingest.IngestBlobAsync(name, p => logs.Add($"{name}: {p.Rows} rows read"), ct);
             var m = outcome.Manifest;
-            logs.Add($"{name}: {outcome.Outcome}" + (m is null ? "" : $", rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}")
+            logs.Add($"{name}: {outcome.Outcome}" + (m is null ? "" : $" ({m.Format}), rows read {m.RowsRead}, accepted {m.RowsAccepted}, rejected {m.RowsRejected}, duplicate {m.RowsDuplicate}")
                 + (outcome.Message is null ? "" : $" — {outcome.Message}"));
-            return (200, InvocationResponse.Ok(logs, new { blob = name, outcome = outcome.Outcome, snapshot_id = m?.SnapshotId, rejection_reason = m?.RejectionReason }));
+            return (200, InvocationResponse.Ok(logs, new { blob = name, outcome = outcome.Outcome, format = m?.Format, snapshot_id = m?.SnapshotId, rejection_reason = m?.RejectionReason }));
         }
         catch (KeysUnavailableException e)
         {
