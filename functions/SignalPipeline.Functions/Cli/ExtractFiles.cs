@@ -2,7 +2,12 @@ using SignalPipeline.Analysis.Extracts;
 
 namespace SignalPipeline.Functions.Cli;
 
-public sealed record ExtractFile(string Path, string Source, string Date);
+/// <param name="Name">The file's name in the delivery folder: its path below {source}/{date}/ (a subfolder of an unpacked
+/// extract keeps its place), or its file name.</param>
+public sealed record ExtractFile(string Path, string Source, string Date, string? Name = null)
+{
+    public string DeliveryName => Name ?? System.IO.Path.GetFileName(Path);
+}
 
 /// <summary>Finds the files to deliver: a root laid out as {source}/{yyyy-MM-dd}/*.csv[.gz], a source or date folder
 /// inside it, or single files (with --source and --date, or inside such a layout).</summary>
@@ -45,11 +50,13 @@ public static class ExtractFiles
     /// <summary>A v1-style single CSV (read per file, as in v1); anything else is read as a delivery of its folder.</summary>
     public static bool IsCsv(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The nearest {source}/{yyyy-MM-dd}/ above the file, at any depth.</summary>
     static ExtractFile? FromLayout(string file)
     {
-        var dateDir = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(file)));
-        var sourceDir = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(file))));
-        return sourceDir is not null && SourceSchema.All.Contains(sourceDir) && DateOnly.TryParseExact(dateDir, "yyyy-MM-dd", out _)
-            ? new ExtractFile(file, sourceDir, dateDir!) : null;
+        var full = Path.GetFullPath(file);
+        for (var dateDir = Path.GetDirectoryName(full); dateDir is not null && Path.GetDirectoryName(dateDir) is { } sourceDir; dateDir = sourceDir)
+            if (SourceSchema.All.Contains(Path.GetFileName(sourceDir)) && DateOnly.TryParseExact(Path.GetFileName(dateDir), "yyyy-MM-dd", out _))
+                return new ExtractFile(file, Path.GetFileName(sourceDir), Path.GetFileName(dateDir), Path.GetRelativePath(dateDir, full).Replace('\\', '/'));
+        return null;
     }
 }

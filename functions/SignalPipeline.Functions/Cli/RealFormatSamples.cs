@@ -21,7 +21,8 @@ public static class RealFormatSamples
     const string Sl = "http://www.kadaster.nl/schemas/standlevering-generiek/1.0";
 
     /// <summary>Converts every v1 CSV under <paramref name="csvRoot"/> ({source}/{date}/*.csv) into <paramref name="root"/>.</summary>
-    public static IReadOnlyList<string> Write(string csvRoot, string root)
+    /// <param name="brpFormat"><c>gba-v-csv</c> (one selection file) or <c>brp-personen-v2</c> (Haal Centraal bodies of 100 persons).</param>
+    public static IReadOnlyList<string> Write(string csvRoot, string root, string brpFormat = Analysis.Formats.FormatIds.GbaV)
     {
         var folders = new List<string>();
         foreach (var file in Directory.EnumerateFiles(csvRoot, "*.csv", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -33,6 +34,7 @@ public static class RealFormatSamples
             switch (source)
             {
                 case "bag": WriteBag(dir, DateOnly.ParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture), rows); break;
+                case "brp" when brpFormat == Analysis.Formats.FormatIds.BrpPersonen: WriteHaalCentraal(dir, rows); break;
                 case "brp": WriteGbaV(Path.Combine(dir, "gba-v-selectie.csv"), rows); break;
                 default: WriteZgw(dir, source, rows); break;
             }
@@ -164,6 +166,43 @@ public static class RealFormatSamples
             sb.Append(';').AppendJoin(';', Rubrics.Select(x => x.Rubric == "08.11.20" ? "999" : "")).Append('\n');
         }
         File.WriteAllText(path, sb.ToString(), new UTF8Encoding(false));
+    }
+
+    // ---- Haal Centraal BRP Personen v2: response bodies of 100 persons each, with the attributes the reader must not read.
+
+    static void WriteHaalCentraal(string dir, List<Dictionary<string, string>> rows)
+    {
+        JsonNode? Datum(string v) => v.Split('-') switch
+        {
+            [var y, "00", "00"] => new JsonObject { ["type"] = "JaarDatum", ["jaar"] = int.Parse(y, CultureInfo.InvariantCulture) },
+            [var y, var m, "00"] => new JsonObject { ["type"] = "JaarMaandDatum", ["jaar"] = int.Parse(y, CultureInfo.InvariantCulture), ["maand"] = int.Parse(m, CultureInfo.InvariantCulture) },
+            [_, _, _] => new JsonObject { ["type"] = "Datum", ["datum"] = v },
+            _ => null,
+        };
+        JsonNode? Text(string v) => v.Length == 0 ? null : int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && !v.StartsWith('0') ? n : v;
+        var page = 0;
+        foreach (var chunk in rows.Chunk(100))
+        {
+            var personen = new JsonArray();
+            foreach (var r in chunk)
+            {
+                var adres = new JsonObject { ["postcode"] = Text(r["postcode"]), ["huisnummer"] = Text(r["huisnummer"]), ["huisletter"] = Text(r["huisletter"]), ["huisnummertoevoeging"] = Text(r["huisnummertoevoeging"]) };
+                var verblijfplaats = new JsonObject
+                {
+                    ["type"] = "Adres", ["functieAdres"] = new JsonObject { ["code"] = r["functie_adres"] }, ["datumVan"] = Datum(r["datum_aanvang_adreshouding"]),
+                    ["adresseerbaarObjectIdentificatie"] = r["verblijfsobject_id"] is { Length: > 0 } vbo ? vbo : null, ["verblijfadres"] = adres,
+                };
+                if (r.GetValueOrDefault("in_onderzoek") is "ja" or "true" or "1" or "j") verblijfplaats["inOnderzoek"] = new JsonObject { ["aanduidingGegevensInOnderzoek"] = "080000" };
+                personen.Add(new JsonObject
+                {
+                    ["burgerservicenummer"] = r["bsn"], ["geslacht"] = new JsonObject { ["code"] = "O" }, ["nationaliteiten"] = new JsonArray(new JsonObject { ["nationaliteit"] = new JsonObject { ["code"] = "0001" } }),
+                    ["naam"] = new JsonObject { ["voornamen"] = r["voornamen"], ["voorvoegsel"] = Text(r["voorvoegsel"]), ["geslachtsnaam"] = r["geslachtsnaam"] },
+                    ["geboorte"] = new JsonObject { ["datum"] = Datum(r["geboortedatum"]), ["land"] = new JsonObject { ["code"] = "6030" } },
+                    ["gemeenteVanInschrijving"] = new JsonObject { ["code"] = r["gemeentecode"] }, ["verblijfplaats"] = verblijfplaats,
+                });
+            }
+            File.WriteAllText(Path.Combine(dir, $"personen-{++page:D3}.json"), new JsonObject { ["type"] = "ZoekMetAdresseerbaarObjectIdentificatie", ["personen"] = personen }.ToJsonString());
+        }
     }
 
     static string Quote(string v) => v.Contains(';') || v.Contains('"') ? $"\"{v.Replace("\"", "\"\"")}\"" : v;

@@ -22,8 +22,8 @@ public static class Verbs
         foreach (var group in files.GroupBy(f => (f.Date, f.Source)))
         {
             var blobs = new List<(ExtractFile File, string Blob)>();
-            foreach (var f in group) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default)));
-            if (group.All(f => ExtractFiles.IsCsv(f.Path))) anyRejected |= await IngestFilesAsync(s, blobs, output);
+            foreach (var f in group) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default, f.DeliveryName)));
+            if (group.All(f => ExtractFiles.IsCsv(f.Path) && !f.DeliveryName.Contains('/'))) anyRejected |= await IngestFilesAsync(s, blobs, output);
             else
             {
                 if (blobs.Count > 1) await s.Ingest.MarkReadyAsync(group.Key.Source, group.Key.Date);

@@ -167,9 +167,10 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         await storage.Container(StorageClients.Extracts).GetBlobClient($"{source}/{date}/{ReadyMarker}").UploadAsync(BinaryData.FromString(""), overwrite: true, ct);
 
     /// <summary>Uploads a local file into <c>extracts</c> as a municipal system would.</summary>
-    public async Task<string> DeliverAsync(string localPath, string source, string date, CancellationToken ct = default)
+    /// <param name="name">Its name in the delivery folder (a path below it for an unpacked extract); default the file name.</param>
+    public async Task<string> DeliverAsync(string localPath, string source, string date, CancellationToken ct = default, string? name = null)
     {
-        var name = $"{source}/{date}/{Path.GetFileName(localPath)}";
+        name = $"{source}/{date}/{name ?? Path.GetFileName(localPath)}";
         await using var s = File.OpenRead(localPath);
         await storage.Container(StorageClients.Extracts).GetBlobClient(name).UploadAsync(s, overwrite: true, ct);
         return name;

@@ -72,6 +72,16 @@ public sealed class BrpReaderTests
         Assert.Equal(1, c.Skipped["opschorting bijhouding (07.67.20)"]);
     }
 
+    [Fact]
+    public void A_rubric_twice_in_the_header_takes_the_first_and_the_test_set_has_one()
+    {
+        var header = File.ReadLines(Fixtures.Path("brp", "scripts", "20220502_Testset_persoonslijsten_proefomgeving_GBA-V.csv")).First().Split(';');
+        Assert.Equal(2, header.Count(h => h == "06.88.10")); // the published set's duplicate column
+        var csv = "\uFEFF;01.01.20;08.11.20;08.11.60;08.11.60;08.10.10;08.09.10\nLg01_1;999993653;1;1234AB;9999ZZ;W;0599\n";
+        var row = Assert.Single(GbaVReader.Read(new DeliveryFile("d.csv", () => new MemoryStream(Encoding.UTF8.GetBytes(csv)))).Rows.ToList());
+        Assert.Equal("1234AB", row.Values[Array.IndexOf(GbaVReader.Columns, "postcode")]);
+    }
+
     /// <summary>The recorded responses' bodies (the files wrap them as <c>response_body</c>).</summary>
     static DeliveryFile Body(string test, string file)
     {

@@ -13,7 +13,7 @@ public sealed class RealFormatTests
 
     /// <summary>Night 1: the demo sample. Night 2: the same a day later, with the residents of VBO 0 moved out (its OVB
     /// signal resolves) — as CSV under <c>csv/</c> and in real formats under <c>real/</c>.</summary>
-    static (string Csv, string Real) Deliveries(TempDir dir)
+    static (string Csv, string Real) Deliveries(TempDir dir, string brpFormat = "gba-v-csv")
     {
         var csv = Path.Combine(dir.Path, "csv");
         SampleExtracts.Write(csv, Night1, new SampleOptions());
@@ -21,16 +21,18 @@ public sealed class RealFormatTests
         var brp2 = Directory.GetFiles(Path.Combine(csv, "brp", Night1.AddDays(1).ToString("yyyy-MM-dd"))).Single();
         File.WriteAllLines(brp2, File.ReadAllLines(brp2).Where(l => !l.Contains(";1771010001000000;")));
         var real = Path.Combine(dir.Path, "real");
-        RealFormatSamples.Write(csv, real);
+        RealFormatSamples.Write(csv, real, brpFormat);
         return (csv, real);
     }
 
-    [Fact]
-    public async Task Real_formats_and_v1_CSV_give_the_same_signals_and_states_over_two_nights()
+    [Theory]
+    [InlineData("gba-v-csv")]
+    [InlineData("brp-personen-v2")]
+    public async Task Real_formats_and_v1_CSV_give_the_same_signals_and_states_over_two_nights(string brpFormat)
     {
         var key = PipelineUnderTest.SharedKeyFile(nameof(RealFormatTests));
         using var dir = new TempDir();
-        var (csvRoot, realRoot) = Deliveries(dir);
+        var (csvRoot, realRoot) = Deliveries(dir, brpFormat);
         using var csv = new PipelineUnderTest(key);
         using var real = new PipelineUnderTest(key);
         foreach (var night in new[] { Night1, Night1.AddDays(1) })
@@ -59,8 +61,9 @@ public sealed class RealFormatTests
         Assert.Equal(5, bag.Files.Count);
         Assert.All(bag.Files, f => Assert.Matches("^[0-9a-f]{64}$", f.Sha256));
         var brp = await new SnapshotStore(storage).LatestAsync("brp", Night1.AddDays(1));
-        Assert.Equal("gba-v-csv", brp!.Format);
-        Assert.Contains(brp.ColumnsDiscarded, c => c.Name.StartsWith("categorie 04 (nationaliteit)"));
+        Assert.Equal(brpFormat, brp!.Format);
+        Assert.Contains(brp.ColumnsDiscarded, c => c.Name.Contains("nationaliteit") && c.Reason.StartsWith("never permitted"));
+        Assert.DoesNotContain("nationaliteit", brp.ColumnsKept);
         Assert.Equal("zgw-zaken-1.5", (await new SnapshotStore(storage).LatestAsync("enforcement", Night1))!.Format);
     }
 
@@ -125,5 +128,48 @@ public sealed class RealFormatTests
         var lineage = await http.GetStringAsync($"/review/lineage/{signal.SignalId}");
         Assert.Contains("<td class=\"format\">lvbag-2.0", lineage);
         Assert.Contains("VBO09112026-000001.xml", lineage);
+    }
+
+    [Fact]
+    public async Task Bad_deliveries_are_rejected_whole_with_a_locator_and_an_unpacked_extract_in_a_subfolder_is_read()
+    {
+        using var dir = new TempDir();
+        var (_, realRoot) = Deliveries(dir);
+        using var p = new PipelineUnderTest();
+        var storage = new StorageClients(p.Azurite.ConnectionString, null);
+
+        // A truncated LV BAG part rejects the delivery; the report names the part, the files go to quarantine.
+        var bag = Path.Combine(dir.Path, "bad", "bag", "2026-11-02");
+        Directory.CreateDirectory(bag);
+        foreach (var f in Directory.GetFiles(Path.Combine(realRoot, "bag", "2026-11-02"))) File.Copy(f, Path.Combine(bag, Path.GetFileName(f)));
+        var vbo = Directory.GetFiles(bag, "*VBO*").Single();
+        var bytes = File.ReadAllBytes(vbo);
+        File.WriteAllBytes(vbo, bytes[..(bytes.Length * 2 / 3)]);
+        var truncated = await p.Cli("ingest", bag);
+        Assert.Equal(2, truncated.Code);
+        Assert.Contains("bag 2026-11-02 5 files: rejected (lvbag-2.0)", truncated.Out);
+        Assert.Contains($"{Path.GetFileName(vbo)}: the XML cannot be parsed", truncated.Out);
+        var quarantined = new List<string>();
+        await foreach (var b in storage.Container(StorageClients.Quarantine).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, "bag/2026-11-02/", default)) quarantined.Add(b.Name);
+        Assert.Contains(quarantined, n => n.EndsWith("/" + Path.GetFileName(vbo)));
+        var report = await storage.Container(StorageClients.Quarantine).GetBlobClient(quarantined.Single(n => n.EndsWith("quarantine-report.json"))).DownloadContentAsync();
+        Assert.Contains(Path.GetFileName(vbo), report.Value.Content.ToString());
+
+        // A BAG part in the brp folder: a format foreign to the source.
+        var brp = Path.Combine(dir.Path, "foreign", "brp", "2026-11-02");
+        Directory.CreateDirectory(brp);
+        File.Copy(Directory.GetFiles(Path.Combine(realRoot, "bag", "2026-11-02"), "*NUM*").Single(), Path.Combine(brp, "personen.xml"));
+        File.Copy(Path.Combine(realRoot, "brp", "2026-11-02", "gba-v-selectie.csv"), Path.Combine(brp, "gba-v-selectie.csv"));
+        var foreign = await p.Cli("ingest", brp);
+        Assert.Equal(2, foreign.Code);
+        Assert.Contains("personen.xml is lvbag-2.0, which brp does not take", foreign.Out);
+
+        // The parts unpacked into a subfolder of the date folder are one delivery, read as such.
+        var nested = Path.Combine(dir.Path, "nested", "bag", "2026-11-02", "BAGGEM1771L-02112026");
+        Directory.CreateDirectory(nested);
+        foreach (var f in Directory.GetFiles(Path.Combine(realRoot, "bag", "2026-11-02"))) File.Copy(f, Path.Combine(nested, Path.GetFileName(f)));
+        var ok = await p.Cli("ingest", Path.Combine(dir.Path, "nested"));
+        Assert.True(ok.Code == 0, ok.Out + ok.Err);
+        Assert.Contains("bag 2026-11-02 5 files: accepted (lvbag-2.0)", ok.Out);
     }
 }
