@@ -10,7 +10,7 @@ namespace SignalPipeline.Functions.Pipeline;
 public sealed record ExportRecord(
     string SignalId, string Model, string ModelVersion, string State, string Theme, string? Object, IReadOnlyList<string> Subjects,
     IReadOnlyDictionary<string, string> Evidence, string RunId,
-    string? VerblijfsobjectId = null, string? Address = null, string? SubjectBsn = null, string? SubjectKvk = null);
+    string? VerblijfsobjectId = null, string? Address = null, string? SubjectBsn = null, string? SubjectKvk = null, string? SubjectRsin = null);
 
 /// <summary>One record of <c>signals list</c> (docs/contracts/cli.md v2).</summary>
 public sealed record SignalListRecord(
@@ -20,7 +20,7 @@ public sealed record SignalListRecord(
 public sealed class ExportService(RunStore runs, IdentityResolver identities, AuditLog audit, TimeProvider clock)
 {
     public static readonly string[] CsvColumns =
-        ["signal_id", "model", "model_version", "state", "theme", "object", "subjects", "evidence", "verblijfsobject_id", "address", "subject_bsn", "subject_kvk", "run_id"];
+        ["signal_id", "model", "model_version", "state", "theme", "object", "subjects", "evidence", "verblijfsobject_id", "address", "subject_bsn", "subject_kvk", "subject_rsin", "run_id"];
 
     public async Task<(string RunId, IReadOnlyList<ExportRecord> Records)> BuildAsync(string run, bool reveal, string? reason, string actor, CancellationToken ct = default)
     {
@@ -43,7 +43,8 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
             {
                 var id = await scope.RevealAsync(s.Object, s.Subjects, ct);
                 r = r with { VerblijfsobjectId = id.VerblijfsobjectId, Address = id.Address,
-                    SubjectBsn = id.Bsn.Count > 0 ? string.Join(' ', id.Bsn) : null, SubjectKvk = id.Kvk.Count > 0 ? string.Join(' ', id.Kvk) : null };
+                    SubjectBsn = id.Bsn.Count > 0 ? string.Join(' ', id.Bsn) : null, SubjectKvk = id.Kvk.Count > 0 ? string.Join(' ', id.Kvk) : null,
+                    SubjectRsin = id.Rsin.Count > 0 ? string.Join(' ', id.Rsin) : null };
             }
             records.Add(r);
         }
@@ -83,7 +84,7 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
         foreach (var r in records)
         {
             string?[] cells = [r.SignalId, r.Model, r.ModelVersion, r.State, r.Theme, r.Object, string.Join(' ', r.Subjects),
-                string.Join("; ", r.Evidence.Select(e => $"{e.Key}={e.Value}")), r.VerblijfsobjectId, r.Address, r.SubjectBsn, r.SubjectKvk, r.RunId];
+                string.Join("; ", r.Evidence.Select(e => $"{e.Key}={e.Value}")), r.VerblijfsobjectId, r.Address, r.SubjectBsn, r.SubjectKvk, r.SubjectRsin, r.RunId];
             sb.AppendLine(string.Join(',', cells.Select(CsvCell)));
         }
         return sb.ToString();

@@ -5,7 +5,11 @@ using SignalPipeline.Functions.Storage;
 
 namespace SignalPipeline.Functions.Pipeline;
 
-public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address, IReadOnlyList<string> Bsn, IReadOnlyList<string> Kvk, IReadOnlyList<string> Names);
+public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address, IReadOnlyList<string> Bsn, IReadOnlyList<string> Kvk, IReadOnlyList<string> Names)
+{
+    /// <summary>Legal entities known by their RSIN only (ZGW <c>innNnpId</c>).</summary>
+    public IReadOnlyList<string> Rsin { get; init; } = [];
+}
 
 /// <summary>Opens identity envelopes from the snapshots a run used. The only way back from a pseudonym to a person
 /// or address; callers must check the role and audit with a reason first. Nothing outlives one call: a
@@ -53,13 +57,19 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
                 if (name.Length > 0) names.Add(name);
             }
 
-        foreach (var company in subjects.Where(s => s.StartsWith(IdKind.Kvk.Prefix())).Distinct())
-            foreach (var (source, column) in new[] { ("permits", "aanvrager_kvk"), ("enforcement", "betrokkene_kvk") })
-            {
-                var plain = (await OpenAsync(source, column, company, ct)).Select(f => f.GetValueOrDefault(column)).FirstOrDefault(k => k is not null);
-                if (plain is not null) { kvks.Add(plain); break; }
-            }
-        return new RevealedIdentity(vboId, address, bsns, kvks, names);
+        async Task<List<string>> Companies(IdKind kind, string permitColumn, string enforcementColumn)
+        {
+            var found = new List<string>();
+            foreach (var company in subjects.Where(s => s.StartsWith(kind.Prefix())).Distinct())
+                foreach (var (source, column) in new[] { ("permits", permitColumn), ("enforcement", enforcementColumn) })
+                {
+                    var plain = (await OpenAsync(source, column, company, ct)).Select(f => f.GetValueOrDefault(column)).FirstOrDefault(k => k is not null);
+                    if (plain is not null) { found.Add(plain); break; }
+                }
+            return found;
+        }
+        kvks.AddRange(await Companies(IdKind.Kvk, "aanvrager_kvk", "betrokkene_kvk"));
+        return new RevealedIdentity(vboId, address, bsns, kvks, names) { Rsin = await Companies(IdKind.Rsin, "aanvrager_rsin", "betrokkene_rsin") };
     }
 
     async Task<IEnumerable<Dictionary<string, string>>> OpenAsync(string source, string column, string pseudonym, CancellationToken ct)

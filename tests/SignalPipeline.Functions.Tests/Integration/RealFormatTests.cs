@@ -172,4 +172,28 @@ public sealed class RealFormatTests
         Assert.True(ok.Code == 0, ok.Out + ok.Err);
         Assert.Contains("bag 2026-11-02 5 files: accepted (lvbag-2.0)", ok.Out);
     }
+
+    [Fact]
+    public async Task A_legal_entity_known_by_its_RSIN_joins_BIB_and_is_revealed_as_such()
+    {
+        using var dir = new TempDir();
+        var (_, realRoot) = Deliveries(dir);
+        // The horeca applicant and the company with the dwangsom: in the zaaksysteem only by RSIN (innNnpId).
+        foreach (var source in new[] { "permits", "enforcement" })
+        {
+            var path = Path.Combine(realRoot, source, "2026-11-02", "rollen.json");
+            File.WriteAllText(path, File.ReadAllText(path).Replace("{\"kvkNummer\":\"87654321\"}", "{\"innNnpId\":\"123456782\"}"));
+        }
+        using var p = new PipelineUnderTest();
+        foreach (var source in new[] { "bag", "brp", "permits", "enforcement" })
+            Assert.Equal(0, (await p.Cli("ingest", Path.Combine(realRoot, source, "2026-11-02"))).Code);
+        Assert.Equal(0, (await p.Cli("nightly", "--date", "2026-11-02")).Code);
+        var bib = (await new CandidateRegister(new StorageClients(p.Azurite.ConnectionString, null)).ListAsync()).Single(c => c.Model == "BIB");
+        Assert.Equal("subject en object", bib.Evidence["match"]);
+        Assert.StartsWith("R", Assert.Single(bib.Subjects));
+        var export = await p.Cli("signals", "export", "--format", "csv", "--reveal", "--reason", "Test: RSIN als betrokkene");
+        Assert.Equal(0, export.Code);
+        Assert.Contains(",123456782,", export.Out);
+        Assert.DoesNotContain("123456782", await p.RegisterContents()); // only the pseudonym is stored
+    }
 }
