@@ -30,6 +30,9 @@ public sealed class LinkedWorld
     public IReadOnlyList<EnforcementCase> AllEnforcement { get; }
     public IReadOnlyDictionary<string, long> Unlinked { get; }
     public IReadOnlySet<string> Territory { get; }
+    /// <summary>Rows whose person is on the suppression list (an upheld objection, an erasure): their registrations are
+    /// left out and their BSN is removed from zaken, so no model sees them. A count only.</summary>
+    public long SuppressedRows { get; private init; }
 
     LinkedWorld(Dictionary<string, Vbo> vbos, Dictionary<string, List<Registration>> regs, Dictionary<string, List<Permit>> permits,
         Dictionary<string, List<EnforcementCase>> enforcement, Dictionary<string, List<Registration>> unknown,
@@ -42,8 +45,17 @@ public sealed class LinkedWorld
 
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
 
-    public static LinkedWorld Build(IReadOnlyDictionary<string, SnapshotTable> tables, IReadOnlySet<string> territory)
+    /// <param name="suppressed">Person pseudonyms (BSN) that no model may process (docs/privacy.md, suppression list).</param>
+    public static LinkedWorld Build(IReadOnlyDictionary<string, SnapshotTable> tables, IReadOnlySet<string> territory, IReadOnlySet<string>? suppressed = null)
     {
+        suppressed ??= new HashSet<string>();
+        long suppressedRows = 0;
+        string? Unless(string? person)
+        {
+            if (person is null || !suppressed.Contains(person)) return person;
+            suppressedRows++;
+            return null;
+        }
         var vbos = new Dictionary<string, Vbo>(StringComparer.Ordinal);
         var byAddress = new Dictionary<string, string>(StringComparer.Ordinal);
         if (tables.TryGetValue("bag", out var bag))
@@ -68,7 +80,8 @@ public sealed class LinkedWorld
         var allEnforcement = new List<EnforcementCase>();
 
         // Each source's columns are looked up once; the row factory then only indexes arrays.
-        void Link<T>(string source, Func<SnapshotTable, Func<int, T>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null, List<T>? all = null)
+        void Link<T>(string source, Func<SnapshotTable, Func<int, T?>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null, List<T>? all = null)
+            where T : class
         {
             if (!tables.TryGetValue(source, out var t)) return;
             var make = factory(t);
@@ -76,7 +89,7 @@ public sealed class LinkedWorld
             for (var i = 0; i < t.RowCount; i++)
             {
                 string? target = null;
-                var item = make(i);
+                if (make(i) is not { } item) continue;
                 all?.Add(item);
                 if (vboCol[i] is { } v && vbos.ContainsKey(v)) target = v;
                 else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) target = viaAddress;
@@ -92,20 +105,20 @@ public sealed class LinkedWorld
         Link("brp", t =>
         {
             var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
-            return i => new Registration(bsn[i]!, functie[i]!, aanvang[i], gemeente[i]);
+            return i => Unless(bsn[i]) is { } person ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) : null;
         }, regs, unknown);
         Link("permits", t =>
         {
             var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("zaaktype"), t.Column("status"), t.Column("datum_aanvraag"), t.Column("aanvrager_bsn"), t.Column("aanvrager_kvk"), t.Column("aanvrager_rsin"));
-            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i], rsin[i]);
+            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
         }, permits);
         Link("enforcement", t =>
         {
             var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"), t.Column("betrokkene_rsin"));
-            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), bsn[i], kvk[i], rsin[i]);
+            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
         }, enforcement, all: allEnforcement);
 
-        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement);
+        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement) { SuppressedRows = suppressedRows };
     }
 
     static void Add<T>(Dictionary<string, List<T>> d, string key, T item)

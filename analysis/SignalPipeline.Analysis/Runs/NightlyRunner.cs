@@ -22,7 +22,8 @@ public sealed record RunInput(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? ParameterOverrides = null,
     TimeProvider? Clock = null,
     AreaReportOptions? AreaReport = null,
-    IReadOnlyDictionary<string, int>? MaxAgeDays = null);
+    IReadOnlyDictionary<string, int>? MaxAgeDays = null,
+    IReadOnlySet<string>? Suppressed = null);
 
 /// <summary>Per source the oldest data a model may run on (docs/contracts/sources.md, "Freshness"): reference date minus
 /// the snapshot's peildatum, in days.</summary>
@@ -59,7 +60,7 @@ public static class NightlyRunner
         var started = (input.Clock ?? TimeProvider.System).GetUtcNow();
         var sw = Stopwatch.StartNew();
         var linkStart = Stopwatch.GetTimestamp();
-        var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet());
+        var world = LinkedWorld.Build(input.Snapshots.ToDictionary(p => p.Key, p => p.Value.Table), input.Territory.ToHashSet(), input.Suppressed);
         var linkSeconds = Stopwatch.GetElapsedTime(linkStart).TotalSeconds;
         var previous = input.Previous.Where(s => s.State != RunState.Resolved).ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
         var signals = new List<RunSignal>();
@@ -134,6 +135,7 @@ public static class NightlyRunner
                 .Select(s => new SnapshotUse(s.Manifest.Source, s.Manifest.SnapshotId, s.Manifest.Date, s.Manifest.FileName, s.Manifest.Sha256, s.Manifest.RowsAccepted - s.Manifest.RowsDuplicate)).ToList(),
             Models = modelRuns,
             Unlinked = world.Unlinked,
+            SuppressedRows = world.SuppressedRows,
             AreaReport = Runs.AreaReport.Build(signals.Where(s => !s.Shadow), world, residents, areaOptions),
             ShadowAreaReport = Runs.AreaReport.Build(signals.Where(s => s.Shadow).Select(s => s with { Shadow = false }), world, residents, areaOptions),
         };

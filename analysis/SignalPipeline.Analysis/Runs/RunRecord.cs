@@ -35,6 +35,8 @@ public sealed record RunRecord
     public IReadOnlyList<AreaRow> AreaReport { get; init; } = [];
     /// <summary>The same for the would-be signals of shadow (experimental) models.</summary>
     public IReadOnlyList<AreaRow> ShadowAreaReport { get; init; } = [];
+    /// <summary>Rows of persons on the suppression list that no model saw this run (a count, never who).</summary>
+    public long SuppressedRows { get; init; }
 }
 
 

@@ -105,7 +105,8 @@ public static class Commands
         {
             ("find", "what the pipeline holds about a person"),
             ("rectify", "record a rectification (made at the source) on their signals"),
-            ("erase", "erase a person from signals, snapshots and envelopes"),
+            ("erase", "erase a person from signals, snapshots and envelopes, and put them on the suppression list"),
+            ("object", "record an upheld objection (art. 21 AVG): the person goes on the suppression list and no model processes them"),
         })
         {
             var bsn = Options.Required("--bsn", "the person's BSN");

@@ -126,6 +126,7 @@ public static class Verbs
             output.WriteLine(snap is null ? $"  source {source}: no accepted snapshot on or before {run.ReferenceDate}"
                 : $"  source {source}: snapshot {snap.SnapshotId} ({snap.FileName}, {snap.Rows} rows), unlinked {run.Unlinked.GetValueOrDefault(source)}");
         }
+        if (run.SuppressedRows > 0) output.WriteLine($"  suppression list: {run.SuppressedRows} rows of suppressed persons left out of every model");
         foreach (var m in run.Models)
             output.WriteLine(m.Outcome is "refused" or "failed"
                 ? $"  model {m.Model} {m.Version}: {m.Outcome} — {m.Reason}"
@@ -192,6 +193,9 @@ public static class Verbs
             case "erase":
                 var erased = await s.Subjects.EraseAsync(bsn, reason, Environment.UserName);
                 output.WriteLine($"erased: {erased.SignalsChanged} signals changed, {erased.SignalsDeleted} deleted, {erased.SnapshotRows} snapshot rows removed, {erased.RunSignalSets} run signal sets changed");
+                return 0;
+            case "object":
+                output.WriteLine($"objection recorded: the person is on the suppression list until {await s.Subjects.ObjectAsync(bsn, reason, Environment.UserName):yyyy-MM-dd}; from the next run no model processes them");
                 return 0;
             case "rectify":
                 output.WriteLine($"rectification recorded on {await s.Subjects.RectifyAsync(bsn, reason, Environment.UserName)} signals");

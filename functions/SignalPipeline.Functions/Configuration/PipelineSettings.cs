@@ -37,6 +37,9 @@ public sealed record PipelineSettings
     /// <summary>Per source the oldest peildatum a model may run on, in days (<c>Sources:MaxAgeDays:{source}</c>; defaults
     /// brp 7, bag 35, permits 7, enforcement 7).</summary>
     public IReadOnlyDictionary<string, int> MaxAgeDays { get; init; } = Analysis.Runs.Freshness.Defaults;
+    /// <summary>How long an erased or objecting person stays on the suppression list (<c>Privacy:SuppressionDays</c>,
+    /// default five years; docs/privacy.md).</summary>
+    public int SuppressionDays { get; init; } = 1826;
     /// <summary>Retention terms in days (<c>Retention__NonActiveDays</c>, …); defaults per protocol art. 12.</summary>
     public Configuration.RetentionTerms Retention { get; init; } = new();
     /// <summary>Deployed parameter values per model (<c>Models__OVB__min_residents=5</c>); absent = the model's default.
@@ -75,6 +78,7 @@ public sealed record PipelineSettings
                 SnapshotDays = Int(c, "Retention:SnapshotDays", 90), RawExtractDays = Int(c, "Retention:RawExtractDays", 2),
                 QuarantineDays = Int(c, "Retention:QuarantineDays", 30),
             },
+            SuppressionDays = Int(c, "Privacy:SuppressionDays", 1826),
             MaxAgeDays = Analysis.Runs.Freshness.Defaults.ToDictionary(d => d.Key, d => Int(c, $"Sources:MaxAgeDays:{d.Key}", d.Value)),
             AreaReport = new Analysis.Runs.AreaReportOptions(
                 decimal.TryParse(c["AreaReport:MaxRatio"], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var ratio) ? ratio : 2.0m,

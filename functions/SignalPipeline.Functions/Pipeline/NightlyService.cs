@@ -65,7 +65,8 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var manifests = new Dictionary<string, SnapshotManifest>();
         foreach (var source in SourceSchema.All)
             if (await snapshots.LatestAsync(source, referenceDate, ct) is { } m) manifests[source] = m;
-        var inputs = InputsHash(manifests.Values, reg, area);
+        var suppressed = await new SuppressionList(storage).InForceAsync(referenceDate, ct);
+        var inputs = InputsHash(manifests.Values, reg, area, suppressed);
         var index = await runs.ListAsync(ct);
         var date = referenceDate.ToString("yyyy-MM-dd");
         if (index.LastOrDefault(r => r.ReferenceDate == date && r.Status == RunStatus.Completed) is { } done
@@ -91,7 +92,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var models = ModelCatalogue.V1;
         Report(2, $"linking the sources and running {models.Count} models on {loaded.Values.Sum(l => l.Manifest.RowsAccepted):N0} rows");
         var outcome = NightlyRunner.Run(new RunInput(await runs.NextIdAsync(referenceDate, ct), referenceDate, trigger, area, reg, loaded,
-            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport, settings.MaxAgeDays));
+            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport, settings.MaxAgeDays, suppressed));
         var record = outcome.Record with
         {
             Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,
@@ -165,11 +166,13 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
     }
 
     /// <summary>What decides a run's outcome besides the code: snapshots, register, territory and deployed parameters.</summary>
-    string InputsHash(IEnumerable<SnapshotManifest> manifests, DpiaRegister reg, IReadOnlyList<string> territory)
+    string InputsHash(IEnumerable<SnapshotManifest> manifests, DpiaRegister reg, IReadOnlyList<string> territory, IReadOnlySet<string> suppressed)
     {
         var text = new StringBuilder();
         foreach (var m in manifests.OrderBy(m => m.Source, StringComparer.Ordinal)) text.Append(m.SnapshotId).Append('|').Append(m.Sha256).Append('\n');
         text.Append(reg.Sha256).Append('\n').Append(string.Join(',', territory.Order(StringComparer.Ordinal))).Append('\n');
+        // A person suppressed since the last run changes what the models may see.
+        foreach (var p in suppressed.Order(StringComparer.Ordinal)) text.Append("suppressed ").Append(p).Append('\n');
         foreach (var (model, ps) in settings.ModelParameters.OrderBy(p => p.Key, StringComparer.Ordinal))
             foreach (var (k, v) in ps.OrderBy(p => p.Key, StringComparer.Ordinal)) text.Append(model).Append('.').Append(k).Append('=').Append(v).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));

@@ -127,10 +127,32 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
                 ? s with { Signal = s.Signal with { Subjects = s.Signal.Subjects.Where(x => x != person).ToList() } } : s).ToList(), ct);
             runSets++;
         }
+        // The next extract brings the person back: the suppression list keeps every model from seeing them.
+        await SuppressAsync(person, "wissing (art. 17 AVG, protocol art. 14)", actor, ct);
         var report = new ErasureReport(changed, deleted, rowsRemoved, runSets);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "erasure", null, reason.Trim(),
             $"wissing (art. 14): {changed} signalen aangepast, {deleted} verwijderd, {rowsRemoved} snapshotrijen met identiteitsenvelop verwijderd, {runSets} runresultaten aangepast") { Subject = auditName }, ct);
         return report;
+    }
+
+    /// <summary>An upheld objection (art. 21 AVG): the person is put on the suppression list with that ground; from the
+    /// next run no model processes them, so their signals resolve. Audited with the reason, by the audit pseudonym.</summary>
+    public async Task<DateOnly> ObjectAsync(string bsn, string reason, string actor, CancellationToken ct = default)
+    {
+        RequireReason(reason);
+        var (person, auditName) = await PseudonymsAsync(bsn, ct);
+        var until = await SuppressAsync(person, "bezwaar gehonoreerd (art. 21 AVG)", actor, ct);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "objection-upheld", null, reason.Trim(),
+            $"bezwaar gehonoreerd: op de onderdrukkingslijst tot en met {until:yyyy-MM-dd}") { Subject = auditName }, ct);
+        return until;
+    }
+
+    async Task<DateOnly> SuppressAsync(string person, string ground, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var until = DateOnly.FromDateTime(now.UtcDateTime).AddDays(settings?.SuppressionDays ?? 1826);
+        await new SuppressionList(storage).AddAsync(new Suppression(person, ground, until, now, actor), ct);
+        return until;
     }
 
     /// <summary>The register's signals on these verblijfsobjecten that the latest completed run's models, run again on
