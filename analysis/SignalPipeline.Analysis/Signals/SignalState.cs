@@ -109,9 +109,8 @@ public sealed record SignalState
     /// <summary>Set when the signal moved to the non-active environment (dismissed, or resolved undecided; protocol art. 12).</summary>
     public DateTimeOffset? NonActiveSince { get; init; }
     public DateTimeOffset? LastProcessedAt { get; init; }
-    /// <summary>Protocol art. 13: informing the data subject postponed, with the reason and the review date.</summary>
-    public string? InformationDutyPostponedReason { get; init; }
-    public DateOnly? InformationDutyReviewBy { get; init; }
+    /// <summary>Protocol art. 13: informing the data subject postponed (ground, motivation, review date), and later informed.</summary>
+    public Privacy.InformationDuty? InformationDuty { get; init; }
 
     [JsonIgnore] public bool IsActive => NonActiveSince is null;
     [JsonIgnore] public DateTimeOffset? DecidedAt => Decision?.At;

@@ -30,8 +30,10 @@ public static class ReviewEndpoints
         if (settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
     }
 
+    static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+
     /// <summary>One register query per page: the list, its filter options and the count come from the same read.</summary>
-    static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, PipelineSettings settings,
+    static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, PipelineSettings settings, TimeProvider clock,
         string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct)
     {
         var filter = new SignalFilter(model, theme, status, state, from, to, inactive == "1", Math.Max(1, page ?? 1));
@@ -46,6 +48,7 @@ public static class ReviewEndpoints
             Models = all.Select(c => c.Model).Distinct().Order().ToList(),
             Themes = all.Select(c => c.Theme).Distinct().Order().ToList(),
             IntakeErrors = await intake.ErrorsAsync(ct),
+            DutyReviewsDue = all.Where(c => c.InformationDuty?.ReviewDue(Today(clock)) == true).OrderBy(c => c.InformationDuty!.ReviewBy).ToList(),
             Explain = (Func<Analysis.Signals.SignalState, string>)(c => ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters)),
         });
     }
@@ -64,6 +67,7 @@ public static class ReviewEndpoints
             Observations = await register.ObservationsAsync(id, ct),
             History = await register.HistoryAsync(id, ct),
             Tokens = user.IsAny(Principal.Coordinator) ? antiforgery.GetAndStoreTokens(http) : null,
+            Today = Today(clock),
         });
     }
 }

@@ -20,6 +20,7 @@ public static class SubjectEndpoints
         group.MapPost("/betrokkene", SubjectRequestAsync);
         group.MapPost("/betrokkene/wissen", EraseAsync);
         group.MapPost("/signals/{id}/informatieplicht", PostponeInformationDutyAsync);
+        group.MapPost("/signals/{id}/geinformeerd", RecordInformedAsync);
     }
 
     /// <summary>The request form, with a result or a refusal above it.</summary>
@@ -77,14 +78,32 @@ public static class SubjectEndpoints
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> PostponeInformationDutyAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
-        string id, [FromForm] string? reason, [FromForm] string? reviewBy, CancellationToken ct)
+        string id, [FromForm] string? ground, [FromForm] string? reason, [FromForm] string? dependsOn, [FromForm] string? reviewBy, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         var back = $"/review/signals/{Uri.EscapeDataString(id)}";
-        if (ActionEndpoints.ReasonProblem(reason) is not null || !DateOnly.TryParse(reviewBy, out var review))
-            return View.Message(user, "Onvolledig", $"Geef een reden van minstens {WrittenReason.MinLength} tekens en een datum om opnieuw te beoordelen.", 400, back, "Niet vastgelegd");
-        if (!await register.PostponeInformationDutyAsync(id, reason!.Trim(), review, user.Name, ct)) return View.SignalNotFound(user);
-        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(), $"herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (InformationDuty.GroundText(ground ?? "") is null || ActionEndpoints.ReasonProblem(reason) is not null
+            || !DateOnly.TryParseExact(reviewBy, "yyyy-MM-dd", out var review) || review < today)
+            return View.Message(user, "Onvolledig", $"Kies een grond uit art. 13 lid 1, geef een motivering van minstens {WrittenReason.MinLength} tekens en een datum vanaf vandaag om opnieuw te beoordelen.", 400, back, "Niet vastgelegd");
+        var duty = new InformationDuty(ground!, reason!.Trim(), string.IsNullOrWhiteSpace(dependsOn) ? null : dependsOn.Trim(), review, clock.GetUtcNow(), user.Name);
+        if (!await register.PostponeInformationDutyAsync(id, duty, ct)) return View.SignalNotFound(user);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "information-duty-postponed", id, reason!.Trim(),
+            $"grond art. 13 lid 1 sub {ground}; herbeoordelen uiterlijk {review:yyyy-MM-dd}"), ct);
+        return TypedResults.Redirect(back);
+    }
+
+    /// <summary>Protocol art. 13 lid 2: the person was informed after all — when and how.</summary>
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> RecordInformedAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
+        string id, [FromForm] string? on, [FromForm] string? how, CancellationToken ct)
+    {
+        var user = Principal.From(http)!;
+        var back = $"/review/signals/{Uri.EscapeDataString(id)}";
+        if (!DateOnly.TryParseExact(on, "yyyy-MM-dd", out var date) || date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) || ActionEndpoints.ReasonProblem(how) is not null)
+            return View.Message(user, "Onvolledig", $"Geef de datum (niet in de toekomst) en hoe de betrokkene is geïnformeerd, in minstens {WrittenReason.MinLength} tekens.", 400, back, "Niet vastgelegd");
+        if (!await register.RecordInformedAsync(id, date, how!.Trim(), user.Name, ct))
+            return View.Message(user, "Niet vastgelegd", "Bij dit signaal is de informatieplicht niet uitgesteld.", 404, back);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "data-subject-informed", id, how.Trim(), $"geïnformeerd op {date:yyyy-MM-dd}"), ct);
         return TypedResults.Redirect(back);
     }
 }

@@ -78,13 +78,26 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
     }
 
     /// <summary>Protocol art. 13: the data subject is not informed yet; the reason and the moment to look again.</summary>
-    public async Task<bool> PostponeInformationDutyAsync(string signalId, string reason, DateOnly reviewBy, string actor, CancellationToken ct = default)
+    /// <summary>Protocol art. 13: informing the person is postponed (again: the new motivation and date replace the old,
+    /// the history keeps both).</summary>
+    public async Task<bool> PostponeInformationDutyAsync(string signalId, Analysis.Privacy.InformationDuty duty, CancellationToken ct = default)
     {
+        var now = time.GetUtcNow();
+        var change = await ApplyAsync(signalId, false, c => new Transition(c! with { InformationDuty = duty, LastProcessedAt = now }, Change.Observed),
+            (_, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-informatieplicht", "informatieplicht uitgesteld", duty.PostponedBy,
+                $"grond art. 13 lid 1 sub {duty.Ground}: {duty.Motivation}{(duty.DependsOn is { } d ? $"; afhankelijk van: {d}" : "")} (herbeoordelen uiterlijk {duty.ReviewBy:yyyy-MM-dd})", ct), ct);
+        return change != Change.Unchanged;
+    }
+
+    /// <summary>The person was informed after all: when and how. False when the duty was never postponed.</summary>
+    public async Task<bool> RecordInformedAsync(string signalId, DateOnly on, string how, string actor, CancellationToken ct = default)
+    {
+        if (await GetAsync(signalId, ct) is not { InformationDuty: not null }) return false;
         var now = time.GetUtcNow();
         var change = await ApplyAsync(signalId, false, c => new Transition(c! with
         {
-            InformationDutyPostponedReason = reason, InformationDutyReviewBy = reviewBy, LastProcessedAt = now,
-        }, Change.Observed), (_, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-informatieplicht", "informatieplicht uitgesteld", actor, $"{reason} (herbeoordelen uiterlijk {reviewBy:yyyy-MM-dd})", ct), ct);
+            InformationDuty = c.InformationDuty! with { InformedOn = on, InformedHow = how, InformedBy = actor }, LastProcessedAt = now,
+        }, Change.Observed), (_, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-geinformeerd", "betrokkene geïnformeerd", actor, $"op {on:yyyy-MM-dd}: {how}", ct), ct);
         return change != Change.Unchanged;
     }
 

@@ -206,7 +206,7 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Demo>
 
         // The information duty and the reveal reason are free text too.
         var other = await Signal("HHC");
-        var duty = await http.PostAsync($"/review/signals/{other}/informatieplicht", Form(Token(await http.GetStringAsync($"/review/signals/{other}")), ("reason", evil), ("reviewBy", "2027-01-01")));
+        var duty = await http.PostAsync($"/review/signals/{other}/informatieplicht", Form(Token(await http.GetStringAsync($"/review/signals/{other}")), ("ground", "b"), ("reason", evil), ("dependsOn", evil), ("reviewBy", "2027-01-01")));
         Assert.Equal(HttpStatusCode.Redirect, duty.StatusCode);
         Assert.DoesNotContain("<script>alert", await http.GetStringAsync($"/review/signals/{other}"));
         var reveal = await http.PostAsync($"/review/signals/{other}/reveal", Form(Token(await http.GetStringAsync($"/review/signals/{other}")), ("reason", evil)));

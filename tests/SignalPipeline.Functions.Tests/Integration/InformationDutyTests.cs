@@ -1,0 +1,76 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Functions.Cli;
+using SignalPipeline.Functions.Review;
+using SignalPipeline.Functions.Storage;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Integration;
+
+/// <summary>Protocol art. 13 over HTTP against the real program: a postponement needs a ground from lid 1, a written
+/// motivation and a review date; a passed review date is a reminder on the coordinator's list; informing the person
+/// is recorded; everything is audited.</summary>
+public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
+{
+    readonly TempDir dir = new();
+
+    static FormUrlEncodedContent Form(string page, params (string, string)[] fields) =>
+        new([new("__RequestVerificationToken", Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value),
+            .. fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))]);
+
+    [Fact]
+    public async Task A_postponement_has_a_ground_a_motivation_and_a_review_date_and_a_passed_date_reminds_the_coordinator()
+    {
+        var settings = azurite.Settings(dir.Path);
+        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-04"], TextWriter.Null, TextWriter.Null, settings));
+        using var program = new ProgramProcess(settings);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = program.BaseAddress,
+            DefaultRequestHeaders = { { "X-MS-CLIENT-PRINCIPAL", Principal.Encode("coördinator-test", Principal.Coordinator) } },
+        };
+        var storage = new StorageClients(azurite.ConnectionString, null);
+        var register = new CandidateRegister(storage);
+        var signal = (await register.ListAsync()).First(c => c.Model == "BIB").SignalId;
+        var page = await http.GetStringAsync($"/review/signals/{signal}");
+        foreach (var (code, _) in InformationDuty.Grounds) Assert.Contains($"<option value=\"{code}\">", page);
+
+        // No ground, or a review date in the past: nothing recorded.
+        var nextYear = DateTime.UtcNow.AddYears(1).ToString("yyyy-MM-dd");
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync($"/review/signals/{signal}/informatieplicht", Form(page, ("reason", "Lopend onderzoek politie naar de aanvrager"), ("reviewBy", nextYear)))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync($"/review/signals/{signal}/informatieplicht", Form(page, ("ground", "b"), ("reason", "Lopend onderzoek politie naar de aanvrager"), ("reviewBy", "2020-01-01")))).StatusCode);
+        Assert.Null((await register.GetAsync(signal))!.InformationDuty);
+
+        var posted = await http.PostAsync($"/review/signals/{signal}/informatieplicht",
+            Form(page, ("ground", "b"), ("reason", "Lopend onderzoek politie naar de aanvrager"), ("dependsOn", "afronding van het politieonderzoek"), ("reviewBy", nextYear)));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        var duty = (await register.GetAsync(signal))!.InformationDuty!;
+        Assert.Equal(("b", "afronding van het politieonderzoek", "coördinator-test"), (duty.Ground, duty.DependsOn, duty.PostponedBy));
+        page = await http.GetStringAsync($"/review/signals/{signal}");
+        Assert.Contains("art. 13 lid 1 sub b", page);
+        Assert.Contains("Afhankelijk van: afronding van het politieonderzoek", page);
+        Assert.DoesNotContain("id=\"duty-reminders\"", await http.GetStringAsync("/review"));
+
+        // The review date passes (set back in the register, as a year would): the list reminds the coordinator.
+        await register.PostponeInformationDutyAsync(signal, duty with { ReviewBy = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1) });
+        var list = await http.GetStringAsync("/review");
+        Assert.Contains("id=\"duty-reminders\"", list);
+        Assert.Contains($"href=\"/review/signals/{signal}\"", Regex.Match(list, "id=\"duty-reminders\"[\\s\\S]*?</div>").Value);
+
+        // Informed: recorded with date and how; the reminder goes.
+        page = await http.GetStringAsync($"/review/signals/{signal}");
+        var informed = await http.PostAsync($"/review/signals/{signal}/geinformeerd", Form(page, ("on", DateTime.UtcNow.ToString("yyyy-MM-dd")), ("how", "brief aan de aanvrager verstuurd")));
+        Assert.Equal(HttpStatusCode.Redirect, informed.StatusCode);
+        Assert.Contains("id=\"informed\"", await http.GetStringAsync($"/review/signals/{signal}"));
+        Assert.DoesNotContain("id=\"duty-reminders\"", await http.GetStringAsync("/review"));
+
+        var audit = await new AuditLog(storage).ReadAllAsync();
+        Assert.Single(audit, a => a.Action == "information-duty-postponed" && a.SignalId == signal && a.Detail!.Contains("sub b"));
+        Assert.Single(audit, a => a.Action == "data-subject-informed" && a.SignalId == signal);
+        var history = await register.HistoryAsync(signal);
+        Assert.Contains(history, h => h.Event == "betrokkene geïnformeerd");
+    }
+
+    public void Dispose() => dir.Dispose();
+}
