@@ -43,6 +43,9 @@ public sealed record Observation(
 /// <summary>A phase-1 decision and the observation it was taken on (its basis stays readable after later nights).</summary>
 public sealed record Decision(ReviewState State, string Reason, string Actor, DateTimeOffset At, string ObservationRunId);
 
+/// <summary>What became of a signal taken further (the recipient's end result), which starts its retention term.</summary>
+public sealed record EndResult(string Result, string Actor, DateTimeOffset At);
+
 /// <summary>What a transition did to a signal in the signalenregister.</summary>
 public enum Change
 {
@@ -56,6 +59,10 @@ public enum Change
     Returned,
     /// <summary>No longer raised by a run whose model ran.</summary>
     Resolved,
+    /// <summary>Undecided past its term: moved to the non-active environment (protocol art. 12).</summary>
+    Expired,
+    /// <summary>The end result of a signal taken further was recorded.</summary>
+    Ended,
     /// <summary>Already applied (a re-delivered message, a resumed run): nothing changes.</summary>
     Unchanged,
     /// <summary>Older than what the register already holds (a stale message or a back-filled run): ignored.</summary>
@@ -111,6 +118,15 @@ public sealed record SignalState
     public DateTimeOffset? LastProcessedAt { get; init; }
     /// <summary>Protocol art. 13: informing the data subject postponed (ground, motivation, review date), and later informed.</summary>
     public Privacy.InformationDuty? InformationDuty { get; init; }
+    /// <summary>Since when it waits for a phase-1 decision (raised, or returned); the undecided term counts from here.</summary>
+    public DateTimeOffset? OpenSince { get; init; }
+    /// <summary>For a signal taken further: the end result the recipient reported; its retention term counts from here.</summary>
+    public EndResult? EndResult { get; init; }
+
+    /// <summary><see cref="OpenSince"/>, or for signals recorded before it was kept, the reference date of the first run.</summary>
+    [JsonIgnore] public DateTimeOffset OpenSinceOrFirstRun => OpenSince ?? (FirstRunId is { Length: >= 9 } id
+        && DateOnly.TryParseExact(id[1..9], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
+        ? new DateTimeOffset(d.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) : DateTimeOffset.MinValue);
 
     [JsonIgnore] public bool IsActive => NonActiveSince is null;
     [JsonIgnore] public DateTimeOffset? DecidedAt => Decision?.At;
@@ -125,7 +141,7 @@ public sealed record SignalState
                 SignalId = o.SignalId, Model = o.Model, ModelVersion = o.ModelVersion, Theme = o.Theme, Object = o.Object,
                 Subjects = o.Subjects, Evidence = o.Evidence, Lineage = o.Lineage, FirstRunId = o.RunId, LastRunId = o.RunId,
                 LastReferenceDate = o.ReferenceDate, AppliedRunId = o.RunId, ObservationRunId = o.RunId,
-                ObservationFingerprint = fingerprint, LastProcessedAt = now,
+                ObservationFingerprint = fingerprint, LastProcessedAt = now, OpenSince = now,
             }, Change.Created, AppendObservation: true);
 
         var order = string.CompareOrdinal(o.RunId, current.AppliedRunId);
@@ -152,7 +168,7 @@ public sealed record SignalState
         {
             next = next with { Nightly = RunState.New, Returned = true, LastProcessedAt = now };
             if (current.Review is ReviewState.Dismissed or ReviewState.Expired)
-                next = next with { Review = ReviewState.Open, PreviousDecision = current.Decision ?? current.PreviousDecision, Decision = null };
+                next = next with { Review = ReviewState.Open, PreviousDecision = current.Decision ?? current.PreviousDecision, Decision = null, OpenSince = now };
             if (next.Review == ReviewState.Open) next = next with { NonActiveSince = null };
             return new(next, Change.Returned, changed);
         }
@@ -172,6 +188,17 @@ public sealed record SignalState
             NonActiveSince = current.Review == ReviewState.Open ? current.NonActiveSince ?? now : current.NonActiveSince,
         }, Change.Resolved);
     }
+
+    /// <summary>An undecided candidate past its term: expired, into the non-active environment, where it stays for the
+    /// non-active term like a stopped signal (protocol art. 12 lid 1a). Only an open signal expires.</summary>
+    public static Transition Expire(SignalState current, DateTimeOffset now) =>
+        current.Review != ReviewState.Open ? new(null, Change.Unchanged)
+            : new(current with { Review = ReviewState.Expired, NonActiveSince = current.NonActiveSince ?? now, LastProcessedAt = now }, Change.Expired);
+
+    /// <summary>The recipient's end result on a signal taken further (registered): recorded once, starting its term.</summary>
+    public static Transition End(SignalState current, string result, string actor, DateTimeOffset now) =>
+        current.Review != ReviewState.Registered || current.EndResult is not null ? new(null, Change.NotOpen)
+            : new(current with { EndResult = new EndResult(result, actor, now), LastProcessedAt = now }, Change.Ended);
 
     /// <summary>The phase-1 decision on an open signal, bound to the observation on screen. Registered or dismissed only.</summary>
     public static Transition Decide(SignalState current, ReviewState decision, string reason, string actor, DateTimeOffset now)

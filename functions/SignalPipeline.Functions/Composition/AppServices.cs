@@ -28,7 +28,7 @@ public sealed class AppServices : IDisposable
     public IntakeService Intake => new(Storage, Register, Runs) { Faults = Faults };
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock, LoadRegister, Settings);
-    public RetentionService Retention => new(Storage, Register, Snapshots, Audit, Settings.Retention, Clock);
+    public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock);
 
     /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
     public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);

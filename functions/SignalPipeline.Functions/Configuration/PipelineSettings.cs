@@ -74,7 +74,8 @@ public sealed record PipelineSettings
             LineageEndpoint = Blank(c["Lineage:Endpoint"]),
             Retention = new Configuration.RetentionTerms
             {
-                NonActiveDays = Int(c, "Retention:NonActiveDays", 365), RegisteredDays = Int(c, "Retention:RegisteredDays", 61),
+                NonActiveDays = Int(c, "Retention:NonActiveDays", 365), EndResultDays = Int(c, "Retention:EndResultDays", 365),
+                UndecidedDays = Int(c, "Retention:UndecidedDays", 90), UndecidedWarningDays = Int(c, "Retention:UndecidedWarningDays", 14),
                 SnapshotDays = Int(c, "Retention:SnapshotDays", 90), RawExtractDays = Int(c, "Retention:RawExtractDays", 2),
                 QuarantineDays = Int(c, "Retention:QuarantineDays", 30),
             },

@@ -8,25 +8,39 @@ namespace SignalPipeline.Functions.Pipeline;
 
 public sealed record RetentionReport(int NonActive, int SignalsDeleted, int SnapshotsDeleted, int RawExtractsDeleted, int QuarantineDeleted)
 {
+    /// <summary>Undecided candidates that expired into the non-active environment in this pass.</summary>
+    public int Expired { get; init; }
+    /// <summary>Entries removed from the runs' signal files because their signal is gone (or, for shadow models, its term ended).</summary>
+    public int RunEntriesRemoved { get; init; }
+
     public override string ToString() =>
-        $"{NonActive} signals kept in the non-active environment, {SignalsDeleted} signals deleted, {SnapshotsDeleted} snapshots deleted, {RawExtractsDeleted} raw extracts deleted, {QuarantineDeleted} quarantined files deleted";
+        $"{Expired} undecided candidates expired, {NonActive} signals kept in the non-active environment, {SignalsDeleted} signals deleted, " +
+        $"{RunEntriesRemoved} run-file entries removed, {SnapshotsDeleted} snapshots deleted, {RawExtractsDeleted} raw extracts deleted, {QuarantineDeleted} quarantined files deleted";
 }
 
 /// <summary>Applies the terms. Deleting happens on the first daily run after a term ends, so always within the month
 /// the protocol allows. Every deletion is audited with what kind, which ids and which rule, never the content.</summary>
-public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, AuditLog audit, RetentionTerms terms, TimeProvider clock)
+public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, RunStore runs, AuditLog audit, RetentionTerms terms, TimeProvider clock)
 {
     public async Task<RetentionReport> RunAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
-        var signalsDeleted = 0;
+        int signalsDeleted = 0, expired = 0;
         var retained = new List<SignalState>();
-        foreach (var c in await register.ListAsync(ct))
+        foreach (var listed in await register.ListAsync(ct))
         {
+            var c = listed;
+            // Undecided past its term: expires into the non-active environment, then follows the non-active term.
+            if (c.Review == ReviewState.Open && c.IsActive && now >= terms.ExpiresAt(c) && await register.ExpireAsync(c.SignalId, terms.UndecidedDays, ct))
+            {
+                expired++;
+                c = await register.GetAsync(c.SignalId, ct) ?? c;
+            }
             var (due, rule) = c.Review switch
             {
-                ReviewState.Registered => ((c.LastProcessedAt ?? c.DecidedAt)?.AddDays(terms.RegisteredDays), $"geregistreerd: {terms.RegisteredDays} dagen na laatste verwerking"),
-                _ when c.NonActiveSince is { } since => (since.AddDays(terms.NonActiveDays), $"niet-actief: {terms.NonActiveDays} dagen na besluit of afloop"),
+                // Taken further: kept while the case runs; one year after the recipient's end result.
+                ReviewState.Registered => (c.EndResult?.At.AddDays(terms.EndResultDays), $"doorgezet: {terms.EndResultDays} dagen na het eindresultaat"),
+                _ when c.NonActiveSince is { } since => (since.AddDays(terms.NonActiveDays), $"niet-actief: {terms.NonActiveDays} dagen na besluit, afloop of verloop"),
                 _ => ((DateTimeOffset?)null, ""),
             };
             if (due is { } d && now >= d)
@@ -44,7 +58,31 @@ public sealed class RetentionService(StorageClients storage, CandidateRegister r
         var snapshotsDeleted = await DeleteOldSnapshotsAsync(needed, now, ct);
         var raw = await DeleteOlderThanAsync(StorageClients.Extracts, now.AddDays(-terms.RawExtractDays), "raw extract", ct);
         var quarantine = await DeleteOlderThanAsync(StorageClients.Quarantine, now.AddDays(-terms.QuarantineDays), "quarantined file", ct);
-        return new RetentionReport(retained.Count(c => !c.IsActive), signalsDeleted, snapshotsDeleted, raw, quarantine);
+        var runEntries = await PruneRunFilesAsync(retained.Select(c => c.SignalId).ToHashSet(StringComparer.Ordinal), now, ct);
+        var report = new RetentionReport(retained.Count(c => !c.IsActive), signalsDeleted, snapshotsDeleted, raw, quarantine) { Expired = expired, RunEntriesRemoved = runEntries };
+        // One entry per pass with the counts: what the retention did, never what it deleted.
+        await Audit(now, "retention-run", null, report.ToString());
+        return report;
+    }
+
+    /// <summary>No signal content outlives its signal: the runs' signal files lose the entries of signals that are gone
+    /// (the run records keep their counts, which name nobody); shadow models' would-be signals go with the non-active term.</summary>
+    async Task<int> PruneRunFilesAsync(HashSet<string> kept, DateTimeOffset now, CancellationToken ct)
+    {
+        var removed = 0;
+        foreach (var run in await runs.ListAsync(ct))
+        {
+            // A run still taking its signals in is the outbox of signals not in the register yet: never touched.
+            if (run.Status != Analysis.Runs.RunStatus.Completed) continue;
+            var set = await runs.GetSignalsAsync(run.RunId, ct);
+            var old = DateOnly.TryParse(run.ReferenceDate, out var d) && d.ToDateTime(TimeOnly.MinValue) < now.UtcDateTime.AddDays(-terms.NonActiveDays);
+            // Shadow models' and back-fills' signals never enter the register: they go with the non-active term.
+            var keep = set.Where(s => s.Shadow || run.Backfill ? !old : kept.Contains(s.Signal.SignalId)).ToList();
+            if (keep.Count == set.Count) continue;
+            await runs.ReplaceSignalsAsync(run.RunId, keep, ct);
+            removed += set.Count - keep.Count;
+        }
+        return removed;
     }
 
     async Task<int> DeleteOldSnapshotsAsync(HashSet<string> needed, DateTimeOffset now, CancellationToken ct)

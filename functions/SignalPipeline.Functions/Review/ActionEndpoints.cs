@@ -18,6 +18,7 @@ public static class ActionEndpoints
     {
         group.MapPost("/signals/{id}/reveal", RevealAsync);
         group.MapPost("/signals/{id}/decision", DecideAsync);
+        group.MapPost("/signals/{id}/eindresultaat", EndResultAsync);
     }
 
     static async Task<Results<RazorComponentResult<RevealPage>, RazorComponentResult<MessagePage>>> RevealAsync(HttpContext http, CandidateRegister register, AuditLog audit, IdentityResolver identities, TimeProvider clock,
@@ -51,6 +52,18 @@ public static class ActionEndpoints
         if (result == DecideResult.NotFound) return View.SignalNotFound(user);
         if (result == DecideResult.AlreadyDecided) return AlreadyDecided(user, id);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value)), ct);
+        return TypedResults.Redirect(BackTo(id));
+    }
+
+    /// <summary>The recipient's end result on a signal taken further: it starts the one-year retention term (protocol art. 12).</summary>
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> EndResultAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
+        string id, [FromForm] string? result, CancellationToken ct)
+    {
+        var user = Principal.From(http)!;
+        if (ReasonProblem(result) is { } problem) return View.Message(user, "Onvolledig", problem, 400, BackTo(id), "Geen eindresultaat vastgelegd");
+        if (!await register.RecordEndResultAsync(id, result!.Trim(), user.Name, ct))
+            return View.Message(user, "Niet vastgelegd", "Alleen bij een doorgezet signaal zonder eindresultaat kan een eindresultaat worden vastgelegd.", 409, BackTo(id));
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "end-result", id, result.Trim(), null), ct);
         return TypedResults.Redirect(BackTo(id));
     }
 

@@ -30,6 +30,15 @@ public static class ReviewEndpoints
         if (settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
     }
 
+    /// <summary>Undecided, active candidates that expire within the warning term, soonest first.</summary>
+    static List<(Analysis.Signals.SignalState, DateTimeOffset)> ExpiringSoon(IEnumerable<Analysis.Signals.SignalState> all, RetentionTerms terms, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        return all.Where(c => c.Review == Analysis.Signals.ReviewState.Open && c.IsActive)
+            .Select(c => (c, At: terms.ExpiresAt(c)))
+            .Where(x => x.At <= now.AddDays(terms.UndecidedWarningDays)).OrderBy(x => x.At).ToList();
+    }
+
     static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>One register query per page: the list, its filter options and the count come from the same read.</summary>
@@ -48,6 +57,8 @@ public static class ReviewEndpoints
             Models = all.Select(c => c.Model).Distinct().Order().ToList(),
             Themes = all.Select(c => c.Theme).Distinct().Order().ToList(),
             IntakeErrors = await intake.ErrorsAsync(ct),
+            ExpiringSoon = ExpiringSoon(all, settings.Retention, clock),
+            UndecidedDays = settings.Retention.UndecidedDays,
             DutyReviewsDue = all.Where(c => c.InformationDuty?.ReviewDue(Today(clock)) == true).OrderBy(c => c.InformationDuty!.ReviewBy).ToList(),
             Explain = (Func<Analysis.Signals.SignalState, string>)(c => ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters)),
         });

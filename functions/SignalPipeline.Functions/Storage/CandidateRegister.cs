@@ -54,6 +54,22 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
         return change switch { Change.Decided => DecideResult.Done, Change.NotOpen => DecideResult.AlreadyDecided, _ => DecideResult.NotFound };
     }
 
+    /// <summary>An undecided candidate past its term expires (retention); true when it did.</summary>
+    public async Task<bool> ExpireAsync(string signalId, int days, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        return await ApplyAsync(signalId, allowCreate: false, current => SignalState.Expire(current!, now),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-expired", "verlopen", "bewaartermijn", $"na {days} dagen zonder besluit in de niet-actieve omgeving", ct), ct) == Change.Expired;
+    }
+
+    /// <summary>The end result of a signal taken further (the recipient's feedback); once.</summary>
+    public async Task<bool> RecordEndResultAsync(string signalId, string result, string actor, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        return await ApplyAsync(signalId, allowCreate: false, current => SignalState.End(current!, result, actor, now),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-endresult", "eindresultaat", actor, result, ct), ct) == Change.Ended;
+    }
+
     /// <summary>Reads, transitions and writes back one signal; retried when another writer got there first.</summary>
     async Task<Change> ApplyAsync(string signalId, bool allowCreate, Func<SignalState?, Transition> transition,
         Func<Transition, CancellationToken, Task> before, CancellationToken ct)
@@ -77,7 +93,6 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
         }
     }
 
-    /// <summary>Protocol art. 13: the data subject is not informed yet; the reason and the moment to look again.</summary>
     /// <summary>Protocol art. 13: informing the person is postponed (again: the new motivation and date replace the old,
     /// the history keeps both).</summary>
     public async Task<bool> PostponeInformationDutyAsync(string signalId, Analysis.Privacy.InformationDuty duty, CancellationToken ct = default)

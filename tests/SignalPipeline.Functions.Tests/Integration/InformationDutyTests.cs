@@ -72,5 +72,36 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         Assert.Contains(history, h => h.Event == "betrokkene geïnformeerd");
     }
 
+    [Fact]
+    public async Task The_list_warns_before_undecided_candidates_expire_and_a_signal_taken_further_records_its_end_result()
+    {
+        var settings = azurite.Settings(dir.Path);
+        settings["Retention:UndecidedDays"] = "10"; // shorter than the 14-day warning: every open candidate is due soon
+        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-06"], TextWriter.Null, TextWriter.Null, settings));
+        using var program = new ProgramProcess(settings);
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        {
+            BaseAddress = program.BaseAddress,
+            DefaultRequestHeaders = { { "X-MS-CLIENT-PRINCIPAL", Principal.Encode("coördinator-test", Principal.Coordinator) } },
+        };
+        var list = await http.GetStringAsync("/review");
+        var warning = Regex.Match(list, "id=\"expiring\"[\\s\\S]*?</div>").Value;
+        Assert.Contains("na 10 dagen", warning);
+        Assert.Contains($"verloopt op {DateTime.UtcNow.AddDays(10):yyyy-MM-dd}", warning);
+
+        var register = new CandidateRegister(new StorageClients(azurite.ConnectionString, null));
+        var signal = (await register.ListAsync()).First(c => c.Model == "HHC").SignalId;
+        Assert.Equal(DecideResult.Done, await register.DecideAsync(signal, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
+        Assert.DoesNotContain(signal, Regex.Match(await http.GetStringAsync("/review"), "id=\"expiring\"[\\s\\S]*?</div>").Value); // decided: no longer expires
+        var page = await http.GetStringAsync($"/review/signals/{signal}");
+        Assert.Contains("id=\"end-result-form\"", page);
+        var posted = await http.PostAsync($"/review/signals/{signal}/eindresultaat", Form(page, ("result", "Proces beëindigd door de politie")));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        page = await http.GetStringAsync($"/review/signals/{signal}");
+        Assert.Contains("id=\"end-result\"", page);
+        Assert.DoesNotContain("id=\"end-result-form\"", page);
+        Assert.Equal("Proces beëindigd door de politie", (await register.GetAsync(signal))!.EndResult!.Result);
+    }
+
     public void Dispose() => dir.Dispose();
 }

@@ -43,16 +43,17 @@ public abstract class StorageScenario(AzuriteFixture azurite) : IDisposable
 public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azurite), IClassFixture<AzuriteFixture>
 {
     [Fact]
-    public async Task Dismissed_and_registered_candidates_follow_their_terms_and_nothing_goes_early()
+    public async Task Stopped_taken_further_and_undecided_signals_follow_their_terms_and_nothing_goes_early()
     {
         var t0 = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero);
         var clock = new FakeTimeProvider(t0);
         var s = Services(clock);
         await IngestAndRun(s, SampleExtracts.Write(Path.Combine(dir.Path, "x"), DateOnly.FromDateTime(t0.UtcDateTime), new SampleOptions()), DateOnly.FromDateTime(t0.UtcDateTime));
         var ovb = (await s.Register.ListAsync()).Where(c => c.Model == "OVB").Select(c => c.SignalId).Order().ToList();
-        var (dismissed, registered) = (ovb[0], ovb[1]);
-        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(dismissed, Analysis.Signals.ReviewState.Dismissed, "Geen aanwijzingen na navraag", "coord"));
-        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(registered, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
+        var (stopped, furtherA, furtherB, undecided) = (ovb[0], ovb[1], ovb[2], ovb[3]);
+        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(stopped, Analysis.Signals.ReviewState.Dismissed, "Geen aanwijzingen na navraag", "coord"));
+        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(furtherA, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
+        Assert.Equal(Functions.Storage.DecideResult.Done, await s.Register.DecideAsync(furtherB, Analysis.Signals.ReviewState.Registered, "Naar casusoverleg fase 1", "coord"));
         var total = (await s.Register.ListAsync()).Count;
 
         async Task<Dictionary<string, Analysis.Signals.SignalState>> At(int days)
@@ -62,28 +63,41 @@ public sealed class RetentionTests(AzuriteFixture azurite) : StorageScenario(azu
             return (await s.Register.ListAsync()).ToDictionary(c => c.SignalId);
         }
 
-        var day60 = await At(60);
-        Assert.Equal(total, day60.Count);
-        Assert.False(day60[dismissed].IsActive);
-        Assert.True(day60[registered].IsActive);
+        // Undecided: open for 89 days, expired on day 90 into the non-active environment.
+        var day89 = await At(89);
+        Assert.Equal(total, day89.Count);
+        Assert.Equal(Analysis.Signals.ReviewState.Open, day89[undecided].Review);
+        Assert.True(day89[undecided].IsActive);
+        var day91 = await At(91);
+        Assert.Equal(Analysis.Signals.ReviewState.Expired, day91[undecided].Review);
+        Assert.False(day91[undecided].IsActive);
+        Assert.True(day91[furtherA].IsActive);                     // a decision is no longer undecided
 
-        var day92 = await At(61 + 31);
-        Assert.False(day92.ContainsKey(registered));           // two months after its last processing, within the month
-        Assert.True(day92.ContainsKey(dismissed));
-
-        var day364 = await At(364);
-        Assert.True(day364.ContainsKey(dismissed));            // still there on day 364 ...
-        Assert.False(day364[dismissed].IsActive);              // ... in the non-active environment
-
+        // Taken further: the case runs, so the signal stays, however long; an end result starts its year.
+        Assert.True(await s.Register.RecordEndResultAsync(furtherB, "Proces beëindigd: geen overtreding vastgesteld", "coord"));
+        Assert.False(await s.Register.RecordEndResultAsync(furtherB, "Tweede keer", "coord")); // once
         var day396 = await At(365 + 31);
-        Assert.False(day396.ContainsKey(dismissed));           // gone within a month after the year
-        Assert.Equal(total - 2, day396.Count);                 // undecided, active candidates stay
-        Assert.Empty(await s.Register.HistoryAsync(dismissed));
+        Assert.False(day396.ContainsKey(stopped));                 // stopped: gone within a month after the year
+        Assert.True(day396.ContainsKey(furtherA));                 // no end result: its case is still running
+        Assert.True(day396.ContainsKey(furtherB));                 // end result on day 91: kept until day 456
+        Assert.True(day396.ContainsKey(undecided));                // expired on day 91: in the non-active environment for a year
+        var day470 = await At(91 + 365 + 14);
+        Assert.False(day470.ContainsKey(furtherB));
+        Assert.False(day470.ContainsKey(undecided));
+        Assert.True(day470.ContainsKey(furtherA));
+        Assert.Empty(await s.Register.HistoryAsync(stopped));
+
+        // The runs' signal files follow the signals: no entry of a deleted signal is left.
+        var runEntries = (await s.Runs.GetSignalsAsync((await s.Runs.LatestIdAsync())!)).Select(r => r.Signal.SignalId).ToHashSet();
+        foreach (var gone in new[] { stopped, furtherB, undecided }) Assert.DoesNotContain(gone, runEntries);
+        Assert.Contains(furtherA, runEntries);
 
         var audit = new List<AuditEntry>();
-        foreach (var d in new[] { 92, 396 }) audit.AddRange(await s.Audit.ReadDayAsync(DateOnly.FromDateTime(t0.AddDays(d).UtcDateTime)));
-        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == registered && a.Detail!.Contains("geregistreerd"));
-        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == dismissed && a.Detail!.Contains("niet-actief"));
+        foreach (var d in new[] { 91, 396, 470 }) audit.AddRange(await s.Audit.ReadDayAsync(DateOnly.FromDateTime(t0.AddDays(d).UtcDateTime)));
+        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == stopped && a.Detail!.Contains("niet-actief"));
+        Assert.Single(audit, a => a.Action == "retention-delete" && a.SignalId == furtherB && a.Detail!.Contains("eindresultaat"));
+        Assert.Contains(audit, a => a.Action == "retention-run" && a.Detail!.Contains("undecided candidates expired"));
+        Assert.DoesNotContain(audit, a => a.Detail?.Contains("Proces beëindigd") == true); // counts and ids, never content
         // Snapshots that retained signals need are kept.
         Assert.NotNull(await s.Snapshots.LatestAsync("brp", DateOnly.MaxValue));
     }
