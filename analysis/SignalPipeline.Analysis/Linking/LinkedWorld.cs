@@ -45,14 +45,15 @@ public sealed class LinkedWorld
 
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
 
-    /// <param name="suppressed">Person pseudonyms (BSN) that no model may process (docs/privacy.md, suppression list).</param>
+    /// <param name="suppressed">Persons no model may process, as <see cref="Privacy.SuppressionKey"/>s of their pseudonyms
+    /// (docs/privacy.md, suppression list).</param>
     public static LinkedWorld Build(IReadOnlyDictionary<string, SnapshotTable> tables, IReadOnlySet<string> territory, IReadOnlySet<string>? suppressed = null)
     {
         suppressed ??= new HashSet<string>();
         long suppressedRows = 0;
         string? Unless(string? person)
         {
-            if (person is null || !suppressed.Contains(person)) return person;
+            if (person is null || suppressed.Count == 0 || !suppressed.Contains(Privacy.SuppressionKey.For(person))) return person;
             suppressedRows++;
             return null;
         }

@@ -151,7 +151,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
     {
         var now = clock.GetUtcNow();
         var until = DateOnly.FromDateTime(now.UtcDateTime).AddDays(settings?.SuppressionDays ?? 1826);
-        await new SuppressionList(storage).AddAsync(new Suppression(person, ground, until, now, actor), ct);
+        await new SuppressionList(storage).AddAsync(new Suppression(SuppressionKey.For(person), ground, until, now, actor), ct);
         return until;
     }
 

@@ -2,12 +2,12 @@ using Azure.Data.Tables;
 
 namespace SignalPipeline.Functions.Storage;
 
-/// <summary>One person no model may process until <paramref name="Until"/>: the pseudonym (never the BSN), the legal
-/// ground, when and by whom.</summary>
-public sealed record Suppression(string Pseudonym, string Ground, DateOnly Until, DateTimeOffset Since, string Actor);
+/// <summary>One person no model may process until <paramref name="Until"/>: the <see cref="Analysis.Privacy.SuppressionKey"/>
+/// of their pseudonym (never the BSN, nor the pseudonym itself), the legal ground, when and by whom.</summary>
+public sealed record Suppression(string Key, string Ground, DateOnly Until, DateTimeOffset Since, string Actor);
 
 /// <summary>The suppression list (table <c>suppression</c>): an upheld objection (art. 21 AVG) or an erasure (art. 17
-/// AVG, protocol art. 14) puts the person's pseudonym here, so the next extract cannot bring them back into a model.
+/// AVG, protocol art. 14) puts the hash of the person's pseudonym here, so the next extract cannot bring them back into a model.
 /// Keyed by pseudonym: suppressing again extends, never shortens.</summary>
 public sealed class SuppressionList(StorageClients storage)
 {
@@ -15,9 +15,9 @@ public sealed class SuppressionList(StorageClients storage)
 
     public async Task AddAsync(Suppression s, CancellationToken ct = default)
     {
-        var existing = await Table.GetEntityIfExistsAsync<TableEntity>("person", s.Pseudonym, cancellationToken: ct);
+        var existing = await Table.GetEntityIfExistsAsync<TableEntity>("person", s.Key, cancellationToken: ct);
         var until = existing.HasValue && existing.Value!.GetString("Until") is { } u && DateOnly.Parse(u) > s.Until ? DateOnly.Parse(u) : s.Until;
-        await Table.UpsertEntityAsync(new TableEntity("person", s.Pseudonym)
+        await Table.UpsertEntityAsync(new TableEntity("person", s.Key)
         {
             ["Ground"] = s.Ground, ["Until"] = until.ToString("yyyy-MM-dd"), ["Since"] = s.Since, ["Actor"] = s.Actor,
         }, TableUpdateMode.Replace, ct);
@@ -31,7 +31,7 @@ public sealed class SuppressionList(StorageClients storage)
         return list;
     }
 
-    /// <summary>The pseudonyms in force on <paramref name="date"/>.</summary>
+    /// <summary>The keys in force on <paramref name="date"/>.</summary>
     public async Task<IReadOnlySet<string>> InForceAsync(DateOnly date, CancellationToken ct = default) =>
-        (await ListAsync(ct)).Where(s => s.Until >= date).Select(s => s.Pseudonym).ToHashSet(StringComparer.Ordinal);
+        (await ListAsync(ct)).Where(s => s.Until >= date).Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
 }

@@ -15,6 +15,12 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
 {
     readonly TempDir dir = new();
 
+    static HttpClient Coordinator(ProgramProcess program) => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+    {
+        BaseAddress = program.BaseAddress,
+        DefaultRequestHeaders = { { "X-MS-CLIENT-PRINCIPAL", Principal.Encode("coördinator-test", Principal.Coordinator) } },
+    };
+
     static FormUrlEncodedContent Form(string page, params (string, string)[] fields) =>
         new([new("__RequestVerificationToken", Regex.Match(page, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value),
             .. fields.Select(f => new KeyValuePair<string, string>(f.Item1, f.Item2))]);
@@ -25,11 +31,7 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         var settings = azurite.Settings(dir.Path);
         Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-04"], TextWriter.Null, TextWriter.Null, settings));
         using var program = new ProgramProcess(settings);
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
-        {
-            BaseAddress = program.BaseAddress,
-            DefaultRequestHeaders = { { "X-MS-CLIENT-PRINCIPAL", Principal.Encode("coördinator-test", Principal.Coordinator) } },
-        };
+        using var http = Coordinator(program);
         var storage = new StorageClients(azurite.ConnectionString, null);
         var register = new CandidateRegister(storage);
         var signal = (await register.ListAsync()).First(c => c.Model == "BIB").SignalId;
@@ -79,11 +81,7 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         settings["Retention:UndecidedDays"] = "10"; // shorter than the 14-day warning: every open candidate is due soon
         Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-06"], TextWriter.Null, TextWriter.Null, settings));
         using var program = new ProgramProcess(settings);
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
-        {
-            BaseAddress = program.BaseAddress,
-            DefaultRequestHeaders = { { "X-MS-CLIENT-PRINCIPAL", Principal.Encode("coördinator-test", Principal.Coordinator) } },
-        };
+        using var http = Coordinator(program);
         var list = await http.GetStringAsync("/review");
         var warning = Regex.Match(list, "id=\"expiring\"[\\s\\S]*?</div>").Value;
         Assert.Contains("na 10 dagen", warning);
