@@ -14,7 +14,16 @@ public sealed record SnapshotRowRef(string SnapshotId, string Source, string Dat
 
 /// <summary>What the pipeline holds about one person: the signals they are a subject of or whose verblijfsobject they
 /// are registered at, the snapshot rows that carry their BSN, and the audit trail of those signals.</summary>
-public sealed record SubjectReport(IReadOnlyList<SignalState> Signals, IReadOnlyList<SnapshotRowRef> Rows, IReadOnlyList<AuditEntry> Audit);
+public sealed record SubjectReport(IReadOnlyList<SignalState> Signals, IReadOnlyList<SnapshotRowRef> Rows, IReadOnlyList<AuditEntry> Audit)
+{
+    /// <summary>What art. 15 AVG asks besides the data itself, for the models that raised a signal about the person.</summary>
+    public IReadOnlyList<ModelPurpose> Purposes { get; init; } = [];
+    /// <summary>The retention terms that apply, in words.</summary>
+    public IReadOnlyList<string> Retention { get; init; } = [];
+}
+
+/// <summary>One model that raised a signal about the person: purpose, legal basis, what it reads, and its logic in plain words.</summary>
+public sealed record ModelPurpose(string Model, string Name, string Purpose, string LegalBasis, IReadOnlyList<string> Categories, string Logic);
 
 public sealed record ErasureReport(int SignalsChanged, int SignalsDeleted, int SnapshotRows, int RunSignalSets);
 
@@ -53,7 +62,33 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
             .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
         var ids = signals.Select(s => s.SignalId).ToHashSet();
         var trail = (await audit.ReadAllAsync(ct)).Where(e => e.SignalId is { } s && ids.Contains(s)).OrderBy(e => e.At).ToList();
-        return new SubjectReport(signals, rows, trail);
+        return new SubjectReport(signals, rows, trail) { Purposes = Purposes(signals), Retention = RetentionInWords() };
+    }
+
+    /// <summary>Art. 15 AVG: purposes, legal basis, categories and the models' logic, from the DPIA register and the models themselves.</summary>
+    IReadOnlyList<ModelPurpose> Purposes(IEnumerable<SignalState> signals)
+    {
+        var register = dpia?.Invoke();
+        return signals.Select(s => s.Model).Distinct().Order(StringComparer.Ordinal).Select(id =>
+        {
+            var a = register?.Find(id);
+            var model = Analysis.Models.ModelCatalogue.Find(id);
+            var categories = model?.Reads.Select(r => $"{r.Key}: {string.Join(", ", r.Value)}").ToList() ?? [];
+            return new ModelPurpose(id, a?.Name ?? model?.Name ?? id, a?.Purpose ?? "", a?.LegalBasis ?? "", categories,
+                model is null ? "" : Analysis.Models.ModelCatalogue.Explain(model, a?.Parameters ?? model.DefaultParameters));
+        }).ToList();
+    }
+
+    IReadOnlyList<string> RetentionInWords()
+    {
+        var t = settings?.Retention ?? new RetentionTerms();
+        return
+        [
+            $"Een signaal zonder besluit gaat na {t.UndecidedDays} dagen naar een niet-actieve omgeving en wordt {t.NonActiveDays} dagen later verwijderd.",
+            $"Een signaal dat niet tot verdere aanpak leidt, wordt {t.NonActiveDays} dagen na dat besluit verwijderd (privacyprotocol art. 12).",
+            $"Een signaal dat is doorgezet, wordt bewaard zolang de zaak loopt en {t.EndResultDays} dagen na het eindresultaat verwijderd.",
+            $"Kopieën van de aangeleverde bestanden (snapshots) worden na {t.SnapshotDays} dagen verwijderd als geen signaal ze nodig heeft.",
+        ];
     }
 
     /// <summary>The snapshot rows that carry the person, and the verblijfsobjecten they are registered at.</summary>

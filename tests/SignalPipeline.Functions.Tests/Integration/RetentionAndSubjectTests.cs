@@ -141,6 +141,13 @@ public sealed class SubjectRequestTests(AzuriteFixture azurite) : StorageScenari
         var html = await Functions.Review.Pages.Documents.SubjectReportAsync(report, clock.GetUtcNow());
         Assert.Contains("Inzageverzoek", html);
         Assert.DoesNotContain(person, html);
+        // What art. 15 AVG asks: purpose and legal basis of the model that raised a signal, its logic, recipients, retention.
+        var bibApproval = Analysis.Register.DpiaRegister.Load(TestData.RegisterPath).Find("BIB")!;
+        Assert.Contains(bibApproval.Purpose, System.Net.WebUtility.HtmlDecode(html));
+        Assert.Contains(bibApproval.LegalBasis, System.Net.WebUtility.HtmlDecode(html));
+        Assert.Contains("id=\"subject-purposes\"", html);
+        Assert.Contains("id=\"subject-recipients\"", html);
+        Assert.Contains("90 dagen", System.Net.WebUtility.HtmlDecode(html));
 
         Assert.Equal(2, await s.Subjects.RectifyAsync(person, "Rectificatie 2026-031: adres gecorrigeerd in BRP", "coord"));
         Assert.Contains(await s.Register.HistoryAsync(bib[1].SignalId), h => h.Event == "rectificatie" && h.Detail == "Rectificatie 2026-031: adres gecorrigeerd in BRP");
