@@ -71,6 +71,7 @@ public static class HttpProgram
         di.AddSingleton(services.Identities);
         di.AddSingleton(services.Intake);
         di.AddSingleton(services.Subjects);
+        di.AddSingleton(new Storage.RequestRegister(services.Storage));
     }
 
     static async Task SecurityHeaders(HttpContext http, RequestDelegate next)

@@ -170,6 +170,36 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         return report;
     }
 
+    /// <summary>Enters a request of the person in the request register, by their audit pseudonym; audited.</summary>
+    public async Task<RightsRequest> RegisterRequestAsync(string bsn, string type, DateOnly received, string reason, string actor, CancellationToken ct = default)
+    {
+        RequireReason(reason);
+        if (RightsRequestTypes.Text(type) is null) throw new ArgumentException($"onbekend soort verzoek '{type}'");
+        if (received > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) throw new ArgumentException("de datum van ontvangst ligt in de toekomst");
+        var (_, auditName) = await PseudonymsAsync(bsn, ct);
+        var request = await new RequestRegister(storage).AddAsync(id => new RightsRequest(id, type, auditName, received, reason.Trim(), actor), ct);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "request-registered", null, reason.Trim(),
+            $"{request.Id}: {RightsRequestTypes.Text(type)}, ontvangen {received:yyyy-MM-dd}, uiterlijk {request.Deadline:yyyy-MM-dd}") { Subject = auditName }, ct);
+        return request;
+    }
+
+    /// <summary>Extends a request once by two months, or closes it (granted or refused) with the response; audited.</summary>
+    public async Task<RightsRequest?> UpdateRequestAsync(string id, string action, string text, string actor, CancellationToken ct = default)
+    {
+        RequireReason(text);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var updated = await new RequestRegister(storage).UpdateAsync(id, r => action switch
+        {
+            "verlengen" => r.Extend(text.Trim()),
+            RightsRequest.Granted or RightsRequest.Refused => r.Close(action, text.Trim(), today),
+            _ => null,
+        }, ct);
+        if (updated is not null)
+            await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "request-" + (action == "verlengen" ? "extended" : "closed"), null, text.Trim(),
+                $"{id}: {(action == "verlengen" ? $"verlengd tot {updated.Deadline:yyyy-MM-dd}" : action)}") { Subject = updated.Subject }, ct);
+        return updated;
+    }
+
     /// <summary>An upheld objection (art. 21 AVG): the person is put on the suppression list with that ground; from the
     /// next run no model processes them, so their signals resolve. Audited with the reason, by the audit pseudonym.</summary>
     public async Task<DateOnly> ObjectAsync(string bsn, string reason, string actor, CancellationToken ct = default)

@@ -16,21 +16,53 @@ public static class SubjectEndpoints
     /// <summary>Mapped on the coordinator's group (policy <see cref="Policies.Coordinator"/>).</summary>
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/betrokkene", (HttpContext http, IAntiforgery af) => Form(http, af));
+        group.MapGet("/betrokkene", async (HttpContext http, IAntiforgery af, CancellationToken ct) => await FormAsync(http, af, ct: ct));
         group.MapPost("/betrokkene", SubjectRequestAsync);
+        group.MapPost("/betrokkene/verzoeken", RegisterRequestAsync);
+        group.MapPost("/betrokkene/verzoeken/{id}", UpdateRequestAsync);
         group.MapPost("/betrokkene/wissen", EraseAsync);
         group.MapPost("/signals/{id}/informatieplicht", PostponeInformationDutyAsync);
         group.MapPost("/signals/{id}/geinformeerd", RecordInformedAsync);
     }
 
-    /// <summary>The request form, with a result or a refusal above it.</summary>
-    static RazorComponentResult<SubjectPage> Form(HttpContext http, IAntiforgery af, string? title = null, string? text = null, string? textId = null, SubjectReport? report = null,
-        DateTimeOffset at = default, int status = StatusCodes.Status200OK) =>
-        View.Page<SubjectPage>(new
+    /// <summary>The request register and forms, with a result or a refusal above them.</summary>
+    static async Task<RazorComponentResult<SubjectPage>> FormAsync(HttpContext http, IAntiforgery af, string? title = null, string? text = null, string? textId = null,
+        SubjectReport? report = null, DateTimeOffset at = default, int status = StatusCodes.Status200OK, CancellationToken ct = default)
+    {
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        return View.Page<SubjectPage>(new
         {
             User = Principal.From(http)!, Tokens = af.GetAndStoreTokens(http), Title = title ?? "Verzoek van een betrokkene",
             Text = text, TextId = textId, Report = report, At = at,
+            Requests = await http.RequestServices.GetRequiredService<RequestRegister>().ListAsync(ct),
+            Today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime),
         }, status);
+    }
+
+    static async Task<RazorComponentResult<SubjectPage>> RegisterRequestAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af,
+        [FromForm] string? bsn, [FromForm] string? type, [FromForm] string? received, [FromForm] string? reason, CancellationToken ct)
+    {
+        try
+        {
+            if (!DateOnly.TryParseExact(received, "yyyy-MM-dd", out var on)) throw new ArgumentException("geef de datum van ontvangst");
+            var r = await subjects.RegisterRequestAsync(bsn ?? "", type ?? "", on, reason ?? "", Principal.From(http)!.Name, ct);
+            return await FormAsync(http, af, "Verzoek vastgelegd", $"Verzoek {r.Id} vastgelegd; uiterlijk beantwoorden op {r.Deadline:yyyy-MM-dd}.", "request-registered", ct: ct);
+        }
+        catch (ArgumentException e) { return await FormAsync(http, af, "Verzoek niet vastgelegd", e.Message, status: StatusCodes.Status400BadRequest, ct: ct); }
+    }
+
+    static async Task<RazorComponentResult<SubjectPage>> UpdateRequestAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af,
+        string id, [FromForm] string? action, [FromForm] string? text, CancellationToken ct)
+    {
+        try
+        {
+            var r = await subjects.UpdateRequestAsync(id, action ?? "", text ?? "", Principal.From(http)!.Name, ct);
+            return r is null
+                ? await FormAsync(http, af, "Niet vastgelegd", "Dit verzoek is al afgehandeld, al eens verlengd, of bestaat niet.", status: StatusCodes.Status409Conflict, ct: ct)
+                : await FormAsync(http, af, "Verzoek bijgewerkt", $"Verzoek {r.Id}: {r.Status}, uiterlijk {r.Deadline:yyyy-MM-dd}.", "request-updated", ct: ct);
+        }
+        catch (ArgumentException e) { return await FormAsync(http, af, "Niet vastgelegd", e.Message, status: StatusCodes.Status400BadRequest, ct: ct); }
+    }
 
     static async Task<Results<FileContentHttpResult, RazorComponentResult<SubjectPage>>> SubjectRequestAsync(HttpContext http, SubjectRequestService subjects, TimeProvider clock, IAntiforgery af,
         [FromForm] string? bsn, [FromForm] string? reason, [FromForm] string? action, CancellationToken ct)
@@ -41,15 +73,15 @@ public static class SubjectEndpoints
             if (action == "rectify")
             {
                 var n = await subjects.RectifyAsync(bsn ?? "", reason ?? "", user.Name, ct);
-                return Form(http, af, "Rectificatie vastgelegd", $"Bij {n} signalen staat nu in de geschiedenis dat de gegevens zijn betwist en in de bronregistratie gecorrigeerd.", "rectified");
+                return await FormAsync(http, af, "Rectificatie vastgelegd", $"Bij {n} signalen staat nu in de geschiedenis dat de gegevens zijn betwist en in de bronregistratie gecorrigeerd.", "rectified");
             }
             var report = await subjects.FindAsync(bsn ?? "", reason ?? "", user.Name, ct);
             var at = clock.GetUtcNow();
             if (action == "download")
                 return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(await Documents.SubjectReportAsync(report, at)), "text/html; charset=utf-8", $"inzageverzoek-{at:yyyyMMdd-HHmm}.html");
-            return Form(http, af, "Inzageverzoek", report: report, at: at);
+            return await FormAsync(http, af, "Inzageverzoek", report: report, at: at, ct: ct);
         }
-        catch (ArgumentException e) { return Form(http, af, "Verzoek niet uitgevoerd", e.Message, status: StatusCodes.Status400BadRequest); }
+        catch (ArgumentException e) { return await FormAsync(http, af, "Verzoek niet uitgevoerd", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
     static async Task<Results<RazorComponentResult<ConfirmErasePage>, RazorComponentResult<MessagePage>, RazorComponentResult<SubjectPage>>> EraseAsync(HttpContext http, SubjectRequestService subjects, IAntiforgery af, IDataProtectionProvider protection,
@@ -74,7 +106,7 @@ public static class SubjectEndpoints
             return View.Message(user, "Gewist", $"{r.SignalsChanged} signalen aangepast, {r.SignalsDeleted} verwijderd, {r.SnapshotRows} snapshotrijen met identiteitsenvelop verwijderd, " +
                 $"{r.RunSignalSets} runresultaten aangepast. Vastgelegd in het auditlog met uw reden.", textId: "erasure");
         }
-        catch (ArgumentException e) { return Form(http, af, "Niet gewist", e.Message, status: StatusCodes.Status400BadRequest); }
+        catch (ArgumentException e) { return await FormAsync(http, af, "Niet gewist", e.Message, status: StatusCodes.Status400BadRequest); }
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> PostponeInformationDutyAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,

@@ -12,7 +12,7 @@ public sealed class StorageClients
     public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs", Lineage = "lineage";
     public const string ArrivalsQueue = "extract-arrivals", IntakeQueue = "phase1-intake", IntakePoisonQueue = "phase1-intake-poison";
     public const string SignalsTable = "signals", HistoryTable = "signalhistory", ObservationsTable = "signalobservations";
-    public const string IngestsTable = "ingests", RunsTable = "runs", KeysTable = "keys", SuppressionTable = "suppression";
+    public const string IngestsTable = "ingests", RunsTable = "runs", KeysTable = "keys", SuppressionTable = "suppression", RequestsTable = "requests";
 
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
@@ -66,6 +66,6 @@ public sealed class StorageClients
     {
         foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs, Lineage }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var q in new[] { ArrivalsQueue, IntakeQueue, IntakePoisonQueue }) await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
-        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable }) await Table(t).CreateIfNotExistsAsync(ct);
+        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable, RequestsTable }) await Table(t).CreateIfNotExistsAsync(ct);
     }
 }

@@ -101,5 +101,42 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal("Proces beëindigd door de politie", (await register.GetAsync(signal))!.EndResult!.Result);
     }
 
+    [Fact]
+    public async Task A_request_is_registered_with_its_deadline_extended_once_and_closed_and_an_overdue_one_is_marked()
+    {
+        var settings = azurite.Settings(dir.Path);
+        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-07"], TextWriter.Null, TextWriter.Null, settings));
+        var bsn = File.ReadLines(Path.Combine(dir.Path, "demo-extracts", "brp", "2026-11-07", "brp-2026-11-07.csv")).Skip(3).First().Split(';')[0];
+        using var program = new ProgramProcess(settings);
+        using var http = Coordinator(program);
+        var page = await http.GetStringAsync("/review/betrokkene");
+        var received = DateTime.UtcNow.AddMonths(-2).ToString("yyyy-MM-dd"); // received two months ago: past its month
+        var registered = await http.PostAsync("/review/betrokkene/verzoeken", Form(page, ("bsn", bsn), ("type", "inzage"), ("received", received), ("reason", "Brief 2026-090 van betrokkene")));
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        page = await registered.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"request-registered\"", page);
+        Assert.DoesNotContain(bsn, page);
+        var id = Regex.Match(page, "Verzoek (V\\d{8}-\\d{3}) vastgelegd").Groups[1].Value;
+        Assert.Matches("<tr class=\"flag\"><td>" + id, page);             // overdue: marked
+        Assert.Contains("termijn verstreken", page);
+
+        var extended = await http.PostAsync($"/review/betrokkene/verzoeken/{id}", Form(page, ("action", "verlengen"), ("text", "Omvangrijk verzoek over vele signalen")));
+        page = await extended.Content.ReadAsStringAsync();
+        Assert.Contains(DateTime.UtcNow.AddMonths(-2).AddMonths(3).ToString("yyyy-MM-dd"), page); // three months after receipt
+        Assert.Equal(HttpStatusCode.Conflict, (await http.PostAsync($"/review/betrokkene/verzoeken/{id}", Form(page, ("action", "verlengen"), ("text", "Nog eens verlengen graag")))).StatusCode);
+        var closed = await http.PostAsync($"/review/betrokkene/verzoeken/{id}", Form(page, ("action", "afgehandeld"), ("text", "Overzicht per brief verstuurd")));
+        page = await closed.Content.ReadAsStringAsync();
+        Assert.Contains("Overzicht per brief verstuurd", page);
+        Assert.DoesNotContain("termijn verstreken", page);
+
+        var storage = new StorageClients(azurite.ConnectionString, null);
+        var request = Assert.Single(await new RequestRegister(storage).ListAsync());
+        Assert.StartsWith("S", request.Subject);                            // the audit pseudonym, never the BSN
+        var audit = await new AuditLog(storage).ReadAllAsync();
+        Assert.Single(audit, a => a.Action == "request-registered" && a.Subject == request.Subject);
+        Assert.Single(audit, a => a.Action == "request-extended");
+        Assert.Single(audit, a => a.Action == "request-closed");
+    }
+
     public void Dispose() => dir.Dispose();
 }
