@@ -71,6 +71,10 @@ public enum Change
     Decided,
     /// <summary>The decision was refused: the signal is not open.</summary>
     NotOpen,
+    /// <summary>Refused: the person asked to restrict processing (art. 18 AVG) and the request is open.</summary>
+    Restricted,
+    /// <summary>A restriction was set or lifted.</summary>
+    RestrictionChanged,
 }
 
 /// <summary>The outcome of a transition: the next state (null when nothing is to be written), what happened, and
@@ -122,6 +126,9 @@ public sealed record SignalState
     public DateTimeOffset? OpenSince { get; init; }
     /// <summary>For a signal taken further: the end result the recipient reported; its retention term counts from here.</summary>
     public EndResult? EndResult { get; init; }
+    /// <summary>The open restriction request (art. 18 AVG) of a person in this signal: it stays visible but is not processed
+    /// further (no decision, no reveal, no end result) until the request is closed.</summary>
+    public string? RestrictedBy { get; init; }
 
     /// <summary><see cref="OpenSince"/>, or for signals recorded before it was kept, the reference date of the first run.</summary>
     [JsonIgnore] public DateTimeOffset OpenSinceOrFirstRun => OpenSince ?? (FirstRunId is { Length: >= 9 } id
@@ -197,13 +204,14 @@ public sealed record SignalState
 
     /// <summary>The recipient's end result on a signal taken further (registered): recorded once, starting its term.</summary>
     public static Transition End(SignalState current, string result, string actor, DateTimeOffset now) =>
-        current.Review != ReviewState.Registered || current.EndResult is not null ? new(null, Change.NotOpen)
+        current.RestrictedBy is not null ? new(null, Change.Restricted) : current.Review != ReviewState.Registered || current.EndResult is not null ? new(null, Change.NotOpen)
             : new(current with { EndResult = new EndResult(result, actor, now), LastProcessedAt = now }, Change.Ended);
 
     /// <summary>The phase-1 decision on an open signal, bound to the observation on screen. Registered or dismissed only.</summary>
     public static Transition Decide(SignalState current, ReviewState decision, string reason, string actor, DateTimeOffset now)
     {
         if (decision is not (ReviewState.Registered or ReviewState.Dismissed)) throw new ArgumentException($"a phase-1 decision is registered or dismissed, not {decision}");
+        if (current.RestrictedBy is not null) return new(null, Change.Restricted);
         if (current.Review != ReviewState.Open) return new(null, Change.NotOpen);
         return new(current with
         {

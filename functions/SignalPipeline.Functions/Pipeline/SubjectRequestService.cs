@@ -176,8 +176,12 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         RequireReason(reason);
         if (RightsRequestTypes.Text(type) is null) throw new ArgumentException($"onbekend soort verzoek '{type}'");
         if (received > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) throw new ArgumentException("de datum van ontvangst ligt in de toekomst");
-        var (_, auditName) = await PseudonymsAsync(bsn, ct);
+        var (person, auditName) = await PseudonymsAsync(bsn, ct);
         var request = await new RequestRegister(storage).AddAsync(id => new RightsRequest(id, type, auditName, received, reason.Trim(), actor), ct);
+        // Restriction (art. 18 AVG): the person's signals stay visible but are not processed further while it is open.
+        if (type == "beperking")
+            foreach (var c in (await register.ListAsync(ct)).Where(c => c.Subjects.Contains(person)))
+                await register.SetRestrictionAsync(c.SignalId, request.Id, actor, ct);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "request-registered", null, reason.Trim(),
             $"{request.Id}: {RightsRequestTypes.Text(type)}, ontvangen {received:yyyy-MM-dd}, uiterlijk {request.Deadline:yyyy-MM-dd}") { Subject = auditName }, ct);
         return request;
@@ -194,6 +198,9 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
             RightsRequest.Granted or RightsRequest.Refused => r.Close(action, text.Trim(), today),
             _ => null,
         }, ct);
+        if (updated is { Type: "beperking" } && updated.Status != RightsRequest.Open)
+            foreach (var c in (await register.ListAsync(ct)).Where(c => c.RestrictedBy == id))
+                await register.SetRestrictionAsync(c.SignalId, null, actor, ct);
         if (updated is not null)
             await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "request-" + (action == "verlengen" ? "extended" : "closed"), null, text.Trim(),
                 $"{id}: {(action == "verlengen" ? $"verlengd tot {updated.Deadline:yyyy-MM-dd}" : action)}") { Subject = updated.Subject }, ct);

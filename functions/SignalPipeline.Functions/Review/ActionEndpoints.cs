@@ -26,6 +26,7 @@ public static class ActionEndpoints
     {
         var user = Principal.From(http)!;
         if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
+        if (c.RestrictedBy is { } request) return Restricted(user, id, request);
         if (ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, BackTo(id), "Identiteit niet getoond");
 
         // Audit first: if the trace cannot be written, nothing is shown.
@@ -45,12 +46,14 @@ public static class ActionEndpoints
         if (status is null) return View.Message(user, "Onbekende actie", status: 400, backTo: BackTo(id));
         if (ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, BackTo(id), "Geen besluit vastgelegd");
         if (await register.GetAsync(id, ct) is not { } current) return View.SignalNotFound(user);
+        if (current.RestrictedBy is { } request) return Restricted(user, id, request);
         if (current.Review != ReviewState.Open) return AlreadyDecided(user, id);
         if (status == ReviewState.Dismissed && confirm != "ja")
             return View.Page<ConfirmDismissPage>(new { User = user, SignalId = id, Reason = reason!.Trim(), Tokens = antiforgery.GetAndStoreTokens(http) });
         var result = await register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct);
         if (result == DecideResult.NotFound) return View.SignalNotFound(user);
         if (result == DecideResult.AlreadyDecided) return AlreadyDecided(user, id);
+        if (result == DecideResult.Restricted) return Restricted(user, id, "(art. 18 AVG)");
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value)), ct);
         return TypedResults.Redirect(BackTo(id));
     }
@@ -66,6 +69,10 @@ public static class ActionEndpoints
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "end-result", id, result.Trim(), null), ct);
         return TypedResults.Redirect(BackTo(id));
     }
+
+    static RazorComponentResult<MessagePage> Restricted(Principal user, string id, string request) => View.Message(user, "Verwerking beperkt",
+        $"Een betrokkene heeft om beperking van de verwerking gevraagd (art. 18 AVG, verzoek {request}). Het signaal blijft zichtbaar maar wordt niet verder verwerkt tot het verzoek is afgehandeld.",
+        409, BackTo(id), "Verwerking beperkt");
 
     static RazorComponentResult<MessagePage> AlreadyDecided(Principal user, string id) => View.Message(user, "Al besloten", status: 409, backTo: BackTo(id), heading: "Over dit signaal is al besloten");
 

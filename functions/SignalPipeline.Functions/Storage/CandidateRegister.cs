@@ -7,7 +7,7 @@ namespace SignalPipeline.Functions.Storage;
 
 public sealed record HistoryEntry(DateTimeOffset At, string Event, string Actor, string? Detail);
 
-public enum DecideResult { Done, NotFound, AlreadyDecided }
+public enum DecideResult { Done, NotFound, AlreadyDecided, Restricted }
 
 /// <summary>The signalenregister (candidate register): table <c>signals</c> holds each signal's current
 /// <see cref="SignalState"/>, table <c>signalobservations</c> every distinct observation (evidence, subjects, model
@@ -51,7 +51,17 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
         var now = time.GetUtcNow();
         var change = await ApplyAsync(signalId, allowCreate: false, current => SignalState.Decide(current!, decision, reason, actor, now),
             (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-decision", Nl(decision), actor, reason, ct), ct);
-        return change switch { Change.Decided => DecideResult.Done, Change.NotOpen => DecideResult.AlreadyDecided, _ => DecideResult.NotFound };
+        return change switch { Change.Decided => DecideResult.Done, Change.NotOpen => DecideResult.AlreadyDecided, Change.Restricted => DecideResult.Restricted, _ => DecideResult.NotFound };
+    }
+
+    /// <summary>Sets (a request id) or lifts (null) the restriction of processing (art. 18 AVG) on one signal.</summary>
+    public async Task<bool> SetRestrictionAsync(string signalId, string? requestId, string actor, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        return await ApplyAsync(signalId, allowCreate: false, current => current!.RestrictedBy == requestId ? new(null, Change.Unchanged)
+                : new(current with { RestrictedBy = requestId }, Change.RestrictionChanged),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-restriction", requestId is null ? "beperking opgeheven" : "verwerking beperkt", actor,
+                requestId is null ? "het verzoek tot beperking is afgehandeld" : $"verzoek {requestId} (art. 18 AVG)", ct), ct) == Change.RestrictionChanged;
     }
 
     /// <summary>An undecided candidate past its term expires (retention); true when it did.</summary>
