@@ -20,4 +20,16 @@ public static class FormatIds
 public sealed class FormatRejectedException(string message, string? locator = null) : Exception(message)
 {
     public string? Locator { get; } = locator;
+
+    /// <summary>A parser's failure in words of our own: its message may quote the content.</summary>
+    public static bool IsParseFailure(Exception e) =>
+        e is System.Text.Json.JsonException or InvalidDataException or System.Xml.XmlException or FormatException or System.Text.DecoderFallbackException;
+
+    public static string Describe(Exception e, string format) => $"a file of the delivery is not valid {format}: " + e switch
+    {
+        System.Text.Json.JsonException => "invalid JSON",
+        System.Xml.XmlException => "invalid XML",
+        InvalidDataException => "it cannot be unpacked",
+        _ => "unreadable text",
+    } + "; the delivery is rejected whole";
 }

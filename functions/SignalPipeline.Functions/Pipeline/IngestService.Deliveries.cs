@@ -128,6 +128,9 @@ public sealed partial class IngestService
             }
         }
         catch (FormatRejectedException e) { result = Failed(e.Message, fileName, e.Locator); }
+        // A file that breaks its format somewhere a reader did not expect: rejected whole, named by type only (a parser's
+        // message may quote the content).
+        catch (Exception e) when (FormatRejectedException.IsParseFailure(e)) { result = Failed(FormatRejectedException.Describe(e, format), fileName); }
         finally { foreach (var d in scope) d.Dispose(); }
 
         var manifest = ManifestFor(snapshotId, source, date, fileName, composite, bytes, result, material, reg, previous) with

@@ -164,6 +164,16 @@ public sealed class RealFormatTests
         Assert.Equal(2, foreign.Code);
         Assert.Contains("personen.xml is lvbag-2.0, which brp does not take", foreign.Out);
 
+        // A Haal Centraal file cut off mid-body: rejected whole, in words of our own (a parser's message may quote the content).
+        var hc = Path.Combine(dir.Path, "broken", "brp", "2026-11-03");
+        Directory.CreateDirectory(hc);
+        File.WriteAllText(Path.Combine(hc, "personen.json"), "[{\"type\":\"RaadpleegMetBurgerservicenummer\",\"personen\":[{\"burgerservicenummer\":\"999993653\",");
+        var broken = await p.Cli("ingest", hc);
+        Assert.Equal(2, broken.Code);
+        Assert.Contains("rejected (brp-personen-v2)", broken.Out);
+        Assert.True(broken.Out.Contains("is not valid brp-personen-v2: invalid JSON"), broken.Out);
+        Assert.DoesNotContain("999993653", broken.Out);
+
         // The parts unpacked into a subfolder of the date folder are one delivery, read as such.
         var nested = Path.Combine(dir.Path, "nested", "bag", "2026-11-02", "BAGGEM1771L-02112026");
         Directory.CreateDirectory(nested);
