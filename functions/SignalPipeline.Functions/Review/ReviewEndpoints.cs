@@ -42,7 +42,7 @@ public static class ReviewEndpoints
     static DateOnly Today(TimeProvider clock) => DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
     /// <summary>One register query per page: the list, its filter options and the count come from the same read.</summary>
-    static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, PipelineSettings settings, TimeProvider clock,
+    static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, RequestRegister requests, PipelineSettings settings, TimeProvider clock,
         string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct)
     {
         var filter = new SignalFilter(model, theme, status, state, from, to, inactive == "1", Math.Max(1, page ?? 1));
@@ -59,6 +59,7 @@ public static class ReviewEndpoints
             IntakeErrors = await intake.ErrorsAsync(ct),
             ExpiringSoon = ExpiringSoon(all, settings.Retention, clock),
             UndecidedDays = settings.Retention.UndecidedDays,
+            OverdueRequests = Principal.From(http)!.IsAny(Principal.Coordinator) ? (await requests.ListAsync(ct)).Count(r => r.Overdue(Today(clock))) : 0,
             DutyReviewsDue = all.Where(c => c.InformationDuty?.ReviewDue(Today(clock)) == true).OrderBy(c => c.InformationDuty!.ReviewBy).ToList(),
             Explain = (Func<Analysis.Signals.SignalState, string>)(c => ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters)),
         });

@@ -119,6 +119,7 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         var id = Regex.Match(page, "Verzoek (V\\d{8}-\\d{3}) vastgelegd").Groups[1].Value;
         Assert.Matches("<tr class=\"flag\"><td>" + id, page);             // overdue: marked
         Assert.Contains("termijn verstreken", page);
+        Assert.Contains("id=\"overdue-requests\"", await http.GetStringAsync("/review")); // and the coordinator's list says so
 
         var extended = await http.PostAsync($"/review/betrokkene/verzoeken/{id}", Form(page, ("action", "verlengen"), ("text", "Omvangrijk verzoek over vele signalen")));
         page = await extended.Content.ReadAsStringAsync();
@@ -128,6 +129,7 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         page = await closed.Content.ReadAsStringAsync();
         Assert.Contains("Overzicht per brief verstuurd", page);
         Assert.DoesNotContain("termijn verstreken", page);
+        Assert.DoesNotContain("id=\"overdue-requests\"", await http.GetStringAsync("/review"));
 
         var storage = new StorageClients(azurite.ConnectionString, null);
         var request = Assert.Single(await new RequestRegister(storage).ListAsync());
