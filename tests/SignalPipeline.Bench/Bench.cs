@@ -199,4 +199,21 @@ public static class Bench
         sb.AppendLine($"counts ours vs DuckDB: {string.Join(", ", r.OurCounts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}/{r.DuckDbCounts.GetValueOrDefault(c.Key)}"))}");
         return sb.ToString();
     }
+
+    static readonly string[] RuleStages = ["snapshot read", "link", "model OVB", "model NWF", "model ONG", "model BRF", "model HHC", "model BIB"];
+
+    /// <summary>The one machine-readable line the benchmark ends with: <c>BENCH {json}</c> (issue 17's figures).</summary>
+    public static string BenchLine(BenchResult r, double totalSeconds) => "BENCH " + System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["scale"] = r.Scale.Name,
+        ["ingest_s"] = Math.Round(r.IngestSeconds, 3),
+        ["floor_s"] = Math.Round(r.FloorSeconds, 3),
+        ["ingest_ratio"] = Math.Round(r.IngestVsFloor, 3),
+        ["nightly_rules_s"] = Math.Round(r.Stages.Where(s => RuleStages.Contains(s.Stage)).Sum(s => s.Seconds), 3),
+        ["duckdb_s"] = Math.Round(r.DuckDbSeconds, 3),
+        ["nightly_ratio"] = Math.Round(r.Stages.Where(s => RuleStages.Contains(s.Stage)).Sum(s => s.Seconds) / r.DuckDbSeconds, 3),
+        ["total_s"] = Math.Round(totalSeconds, 3),
+        ["peak_rss_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / 1_000_000,
+        ["counts_match"] = r.OurCounts.All(c => r.DuckDbCounts.GetValueOrDefault(c.Key) == c.Value) && r.DuckDbCounts.Count == r.OurCounts.Count,
+    });
 }

@@ -21,5 +21,14 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         Assert.Equal(6, result.DuckDbCounts.Count);
         foreach (var (model, n) in result.OurCounts) Assert.True(result.DuckDbCounts[model] == n, $"{model}: ours {n}, DuckDB {result.DuckDbCounts[model]}");
         Assert.True(result.OurCounts["OVB"] > 0 && result.OurCounts["HHC"] > 0 && result.OurCounts["NWF"] > 0);
+
+        // The last line the bench prints: every figure issue 17 reads, present and of the right kind (never a time asserted).
+        var line = Bench.Bench.BenchLine(result, 1.0);
+        Assert.StartsWith("BENCH {", line);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(line["BENCH ".Length..])!.AsObject();
+        foreach (var field in new[] { "scale", "ingest_s", "floor_s", "ingest_ratio", "nightly_rules_s", "duckdb_s", "nightly_ratio", "total_s", "peak_rss_mb", "counts_match" })
+            Assert.True(json.ContainsKey(field), field);
+        Assert.Equal("small", (string)json["scale"]!);
+        Assert.True((bool)json["counts_match"]!);
     }
 }
