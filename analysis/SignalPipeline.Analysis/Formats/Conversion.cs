@@ -25,8 +25,6 @@ public sealed class Conversion(string format, IReadOnlyList<string> columns)
 
     public void Skip(string reason) => Skipped[reason] = Skipped.GetValueOrDefault(reason) + 1;
 
-    public int Ordinal(string column) => Columns is List<string> l ? l.IndexOf(column) : Columns.ToList().IndexOf(column);
-
     /// <summary>Rows the format itself rejected (not written to the CSV): quarantined, and counted against the 5% rule.</summary>
     public List<SourceRow> Problems { get; } = [];
 

@@ -11,11 +11,8 @@ public static class ConvertedSnapshot
         await using var csv = TempFiles.Create("convert", ".csv");
         IReadOnlyList<string> locators;
         try { locators = await conversion.WriteCsvAsync(csv, ct); }
-        catch (FormatRejectedException e) { return Rejected(e.Message, e.Locator); }
-        catch (Exception e) when (FormatRejectedException.IsParseFailure(e)) { return Rejected(FormatRejectedException.Describe(e, conversion.Format), null); }
-
-        BuildResult Rejected(string reason, string? locator) =>
-            new(null, reason, 0, 0, 0, [], conversion.Discarded, [], [], [new QuarantineEntry(fileName, 0, null, reason, locator)], new Dictionary<string, int>());
+        catch (FormatRejectedException e) { return BuildResult.Failed(e.Message, fileName, e.Locator, conversion.Discarded); }
+        catch (Exception e) when (FormatRejectedException.IsParseFailure(e)) { return BuildResult.Failed(FormatRejectedException.Describe(e, conversion.Format), fileName, null, conversion.Discarded); }
         csv.Position = 0;
         var built = await builder(options with { Optional = conversion.Optional }).BuildAsync(csv, fileName, isUtf8: true, separator: ';', ct);
 

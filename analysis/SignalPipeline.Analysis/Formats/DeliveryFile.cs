@@ -6,6 +6,16 @@ namespace SignalPipeline.Analysis.Formats;
 /// A <c>.zip</c> is read as the files in it, at any depth (Kadaster's zip-in-zip); <c>.gz</c> is unpacked.</summary>
 public sealed record DeliveryFile(string Name, Func<Stream> Open)
 {
+    static readonly string[] Extensions = [".csv", ".xml", ".json", ".jsonl", ".zip"];
+
+    /// <summary>A file a delivery may hold: .csv, .xml, .json, .jsonl or .zip, each optionally .gz.</summary>
+    public static bool IsDataFileName(string name) =>
+        Extensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase) || name.EndsWith(e + ".gz", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A CSV file (.csv or .csv.gz): the v1 delivery of one file.</summary>
+    public static bool IsCsvName(string name) =>
+        name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>What a zip or folder holds besides data: macOS resource forks and directory entries.</summary>
     public static bool IsNoise(string name) => name.Contains("__MACOSX/", StringComparison.Ordinal) || name.EndsWith('/')
         || Path.GetFileName(name).StartsWith('.') || Path.GetFileName(name) == "_READY";

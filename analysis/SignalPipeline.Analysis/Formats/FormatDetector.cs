@@ -29,8 +29,7 @@ public static partial class FormatDetector
         }
         var firstLine = text.Split('\n')[0].TrimEnd('\r');
         if (GbaVReader.IsHeader(firstLine)) return FormatIds.GbaV;
-        var names = firstLine.Split(firstLine.Contains(';') ? ';' : firstLine.Contains('\t') ? '\t' : firstLine.Contains('|') ? '|' : ',')
-            .Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToHashSet();
+        var names = firstLine.Split(Snapshots.ExtractProbe.DetectSeparator(firstLine)).Select(h => h.Trim().Trim('"').ToLowerInvariant()).ToHashSet();
         var schema = SourceSchema.All.Contains(source) ? SourceSchema.For(source) : null;
         return schema is not null && names.Contains(schema.KeyColumn) ? FormatIds.CsvV1 : null;
     }

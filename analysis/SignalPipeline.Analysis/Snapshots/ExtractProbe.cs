@@ -6,7 +6,11 @@ namespace SignalPipeline.Analysis.Snapshots;
 
 /// <summary>What the first pass over a file learns: its SHA-256 (over the bytes as delivered), whether the
 /// content is valid UTF-8 (else Windows-1252 is assumed), and the delimiter from the header line.</summary>
-public sealed record ExtractProbeResult(string Sha256, long Bytes, bool IsUtf8, char Separator, string? Problem);
+public sealed record ExtractProbeResult(string Sha256, long Bytes, bool IsUtf8, char Separator, string? Problem)
+{
+    /// <summary>The header line as text (its format tells a v1 CSV from a GBA-V selection).</summary>
+    public string Header { get; init; } = "";
+}
 
 public static class ExtractProbe
 {
@@ -62,7 +66,7 @@ public static class ExtractProbe
             problem = "the gzip file is truncated or has several members (its length trailer does not match); deliver one complete gzip stream";
         if (problem is null && header.Count == 0)
             problem = gzip && hashing.BytesRead > 0 ? "the file is not a valid gzip stream (nothing could be decompressed)" : "the file is empty";
-        return new ExtractProbeResult(Convert.ToHexStringLower(sha.GetHashAndReset()), hashing.BytesRead, isUtf8, separator, problem);
+        return new ExtractProbeResult(Convert.ToHexStringLower(sha.GetHashAndReset()), hashing.BytesRead, isUtf8, separator, problem) { Header = headerText };
     }
 
     /// <summary>The delimiter is whichever of ';' and ',' occurs more often outside quotes in the header line.</summary>

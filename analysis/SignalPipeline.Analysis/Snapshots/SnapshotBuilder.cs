@@ -45,6 +45,10 @@ public sealed record BuildResult(
 {
     /// <summary>The header as delivered (normalised names).</summary>
     public IReadOnlyList<string> ColumnsDelivered { get; init; } = [];
+
+    /// <summary>A delivery rejected whole before any row was read, with one quarantine entry saying why.</summary>
+    public static BuildResult Failed(string reason, string fileName, string? locator = null, IReadOnlyList<DiscardedColumn>? discarded = null) =>
+        new(null, reason, 0, 0, 0, [], discarded ?? [], [], [], [new QuarantineEntry(fileName, 0, null, reason, locator)], new Dictionary<string, int>());
 }
 
 /// <summary>read → validate → minimise → pseudonymise → envelope, row by row from a stream.

@@ -43,12 +43,7 @@ public static class ExtractFiles
         return (result.OrderBy(f => f.Date, StringComparer.Ordinal).ThenBy(f => f.Source, StringComparer.Ordinal).ToList(), outside);
     }
 
-    static readonly string[] Extensions = [".csv", ".xml", ".json", ".jsonl", ".zip"];
-
-    static bool IsExtract(string f) => Extensions.Any(e => f.EndsWith(e, StringComparison.OrdinalIgnoreCase) || f.EndsWith(e + ".gz", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>A v1-style single CSV (read per file, as in v1); anything else is read as a delivery of its folder.</summary>
-    public static bool IsCsv(string f) => f.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
+    static bool IsExtract(string f) => Analysis.Formats.DeliveryFile.IsDataFileName(f);
 
     /// <summary>The nearest {source}/{yyyy-MM-dd}/ above the file, at any depth.</summary>
     static ExtractFile? FromLayout(string file)

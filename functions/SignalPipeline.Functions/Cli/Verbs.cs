@@ -23,7 +23,7 @@ public static class Verbs
         {
             var blobs = new List<(ExtractFile File, string Blob)>();
             foreach (var f in group) blobs.Add((f, await s.Ingest.DeliverAsync(f.Path, f.Source, f.Date, default, f.DeliveryName)));
-            if (group.All(f => ExtractFiles.IsCsv(f.Path) && !f.DeliveryName.Contains('/'))) anyRejected |= await IngestFilesAsync(s, blobs, output);
+            if (group.All(f => Analysis.Formats.DeliveryFile.IsCsvName(f.Path) && !f.DeliveryName.Contains('/'))) anyRejected |= await IngestFilesAsync(s, blobs, output);
             else
             {
                 if (blobs.Count > 1) await s.Ingest.MarkReadyAsync(group.Key.Source, group.Key.Date);

@@ -19,24 +19,7 @@ public sealed partial class IngestService
 {
     public const string ReadyMarker = "_READY";
 
-    static readonly string[] DeliveryExtensions = [".csv", ".xml", ".json", ".jsonl", ".zip"];
-
-    static bool IsDeliveryName(string name) =>
-        name == ReadyMarker || DeliveryExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase) || name.EndsWith(e + ".gz", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>A CSV whose header is GBA-V rubrics is a real format.</summary>
-    static Task<bool> IsRealFormatCsvAsync(BlobClient blob, string fileName, string source, CancellationToken ct) => Task.Run(() =>
-    {
-        try
-        {
-            var scope = new List<IDisposable>();
-            var files = DeliveryFile.Expand(new DeliveryFile(fileName, () => blob.OpenRead()), scope);
-            try { return files.Count == 1 && FormatDetector.Detect(files[0], source) == FormatIds.GbaV; }
-            finally { foreach (var d in scope) d.Dispose(); }
-        }
-        catch (RequestFailedException e) when (e.Status == 404) { return false; }
-        catch (FormatRejectedException) { return false; } // the v1 path reports what is wrong with it
-    }, ct);
+    static bool IsDeliveryName(string name) => name == ReadyMarker || DeliveryFile.IsDataFileName(name);
 
     /// <summary>A lone LV BAG part or ZGW list is one file of a multi-file delivery (a zip, a GBA-V or Haal Centraal file is whole).</summary>
     static Task<bool> IsPartAsync(BlobClient blob, string name, string source, CancellationToken ct) => Task.Run(() =>
@@ -117,7 +100,7 @@ public sealed partial class IngestService
                 ExtractProbeResult probe;
                 await using (var s = delivery[0].Open()) probe = await ExtractProbe.ProbeAsync(s, gzip: false, ct);
                 await using var content = delivery[0].Open();
-                result = probe.Problem is not null ? Failed(probe.Problem, fileName) : await Builder(options).BuildAsync(content, delivery[0].Name, probe.IsUtf8, probe.Separator, ct);
+                result = probe.Problem is not null ? BuildResult.Failed(probe.Problem, fileName) : await Builder(options).BuildAsync(content, delivery[0].Name, probe.IsUtf8, probe.Separator, ct);
             }
             else
             {
@@ -127,10 +110,10 @@ public sealed partial class IngestService
                 skipped = conversion.Skipped.Count > 0 ? conversion.Skipped : null;
             }
         }
-        catch (FormatRejectedException e) { result = Failed(e.Message, fileName, e.Locator); }
+        catch (FormatRejectedException e) { result = BuildResult.Failed(e.Message, fileName, e.Locator); }
         // A file that breaks its format somewhere a reader did not expect: rejected whole, named by type only (a parser's
         // message may quote the content).
-        catch (Exception e) when (FormatRejectedException.IsParseFailure(e)) { result = Failed(FormatRejectedException.Describe(e, format), fileName); }
+        catch (Exception e) when (FormatRejectedException.IsParseFailure(e)) { result = BuildResult.Failed(FormatRejectedException.Describe(e, format), fileName); }
         finally { foreach (var d in scope) d.Dispose(); }
 
         var manifest = ManifestFor(snapshotId, source, date, fileName, composite, bytes, result, material, reg, previous) with
@@ -151,9 +134,6 @@ public sealed partial class IngestService
         if (settings.DeleteRawAfterIngest) await DeleteDeliveryAsync(container, prefix, names, ct);
         return new(blobName, "accepted", manifest, manifest.Replaces is null ? null : $"replaces snapshot {manifest.Replaces}");
     }
-
-    static BuildResult Failed(string reason, string fileName, string? locator = null) =>
-        new(null, reason, 0, 0, 0, [], [], [], [], [new QuarantineEntry(fileName, 0, null, reason, locator)], new Dictionary<string, int>());
 
     static async Task DeleteDeliveryAsync(BlobContainerClient container, string prefix, IEnumerable<string> names, CancellationToken ct)
     {

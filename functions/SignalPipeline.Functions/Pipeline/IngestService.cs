@@ -36,7 +36,7 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         var (source, date, fileName) = (parts[0], parts[1], string.Join('/', parts[2..]));
         var blob = storage.Container(StorageClients.Extracts).GetBlobClient(blobName);
         // Real formats (docs/contracts/sources.md) are read as a delivery of the whole folder; a v1 CSV as before.
-        if (parts.Length > 3 || !IsExtractName(fileName) || await IsRealFormatCsvAsync(blob, fileName, source, ct))
+        if (parts.Length > 3 || !Analysis.Formats.DeliveryFile.IsCsvName(fileName))
             return await IngestDeliveryAsync(source, date, blobName, progress, ct);
         var gzip = ExtractProbe.IsGzip(fileName);
 
@@ -44,6 +44,8 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         try { await using (var s = await blob.OpenReadAsync(cancellationToken: ct)) probe = await ExtractProbe.ProbeAsync(s, gzip, ct); }
         catch (RequestFailedException e) when (e.Status == 404)
         { return new(blobName, "gone", null, "the blob no longer exists (already processed or removed); nothing to do"); }
+        // A CSV whose header is GBA-V rubrics is a real format: read as a delivery (the probe read the header anyway).
+        if (Analysis.Formats.GbaVReader.IsHeader(probe.Header)) return await IngestDeliveryAsync(source, date, blobName, progress, ct);
 
         // Deduplication looks only at accepted content: a rejected file delivered again (corrected elsewhere, or under a
         // changed threshold) is considered anew.
@@ -64,7 +66,7 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         var previous = await snapshots.CurrentIdAsync(source, date, ct);
         BuildResult result;
         if (probe.Problem is not null)
-            result = new BuildResult(null, probe.Problem, 0, 0, 0, [], [], [], [], [new QuarantineEntry(fileName, 0, null, probe.Problem)], new Dictionary<string, int>());
+            result = BuildResult.Failed(probe.Problem, fileName);
         else
         {
             using var pseudonymiser = new Pseudonymiser(material.PseudonymKey, material.PseudonymKeyVersion);
@@ -122,7 +124,7 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         await foreach (var item in container.GetBlobsAsync(global::Azure.Storage.Blobs.Models.BlobTraits.None, global::Azure.Storage.Blobs.Models.BlobStates.None, $"{source}/{date}/", ct))
         {
             var name = item.Name[(source.Length + date.Length + 2)..];
-            if (name == fileName || name.Contains('/') || !IsExtractName(name)) continue;
+            if (name == fileName || name.Contains('/') || !Analysis.Formats.DeliveryFile.IsCsvName(name)) continue;
             ExtractProbeResult other;
             try { await using var st = await container.GetBlobClient(item.Name).OpenReadAsync(cancellationToken: ct); other = await ExtractProbe.ProbeAsync(st, ExtractProbe.IsGzip(name), ct); }
             catch (RequestFailedException e) when (e.Status == 404) { continue; } // taken meanwhile
@@ -160,7 +162,6 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
         return outcomes[0] with { Together = outcomes.Skip(1).ToList() };
     }
 
-    static bool IsExtractName(string name) => name.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes <c>_READY</c>: the delivery of <paramref name="source"/> for <paramref name="date"/> is complete.</summary>
     public async Task MarkReadyAsync(string source, string date, CancellationToken ct = default) =>
