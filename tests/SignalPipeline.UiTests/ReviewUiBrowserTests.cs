@@ -28,6 +28,7 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Equal(4, r.GetProperty("lineageRows").GetInt32());
         Assert.True(r.GetProperty("historyRows").GetInt32() >= 1);
         Assert.Matches(@"^\d{4}[A-Z]{2} \d+", r.GetProperty("revealedAddress").GetString());
+        Assert.True(r.GetProperty("residents").GetInt32() >= 1, "an OVB signal reveals the persons registered at the object");
         Assert.Equal("geregistreerd", r.GetProperty("statusAfterDecision").GetString());
         Assert.Contains("Past in casus woonfraude", r.GetProperty("historyAfterDecision").GetString());
         Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());

@@ -30,6 +30,7 @@ try {
   await page.fill('#reveal-form input[name=reason]', 'Voorbereiding integraal overleg, zaak 2026-17');
   await Promise.all([page.waitForNavigation(), page.click('#reveal-form button[type=submit]')]);
   result.revealedAddress = await page.locator('#address').innerText();
+  result.residents = await page.locator('#residents tr').count() - 1;
   await page.screenshot({ path: `${shots}/review-reveal.png`, fullPage: true });
 
   await page.goto(detailUrl);

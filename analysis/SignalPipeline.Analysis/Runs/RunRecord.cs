@@ -37,6 +37,11 @@ public sealed record RunRecord
     public IReadOnlyList<AreaRow> ShadowAreaReport { get; init; } = [];
     /// <summary>Rows of persons on the suppression list that no model saw this run (a count, never who).</summary>
     public long SuppressedRows { get; init; }
+    /// <summary>The snapshots this run minimised once it was completed (docs/privacy.md): identity envelopes kept only for
+    /// rows behind signals. Empty when each was minimised by an earlier run already.</summary>
+    public IReadOnlyList<SnapshotMinimisation> Minimised { get; init; } = [];
+    /// <summary>Set once the run's snapshots have been through minimisation (even when there was nothing to drop).</summary>
+    public bool MinimisationDone { get; init; }
 }
 
 

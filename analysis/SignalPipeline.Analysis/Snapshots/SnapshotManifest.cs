@@ -47,9 +47,21 @@ public sealed record SnapshotManifest
     /// <summary>Rows the format reader skipped, by reason (not rejections: they do not count against the 5% rule).</summary>
     public IReadOnlyDictionary<string, long>? RowsSkipped { get; init; }
 
+    /// <summary>The latest minimisation (docs/privacy.md, minimal snapshots): null while the snapshot is as ingested.</summary>
+    public SnapshotMinimisation? Minimised { get; init; }
+
+    /// <summary>Only rows behind signals are left: the snapshot can no longer reproduce a run (replay refuses).</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public bool OnlyRowsBehindSignals => Minimised?.To == MinimiseTo.RowsBehindSignals;
+
     /// <summary><see cref="Peildatum"/>, or the delivery date for snapshots made before it was recorded.</summary>
     [System.Text.Json.Serialization.JsonIgnore] public string PeildatumOrDate => Peildatum ?? Date;
 }
+
+/// <summary>One minimisation of one snapshot: when, by what (a run id, or <c>retention</c>), to which level, and what it
+/// kept and dropped; sizes of <c>data.parquet</c> before and after. Counts only.</summary>
+public sealed record SnapshotMinimisation(
+    string SnapshotId, string Source, DateTimeOffset At, string By, MinimiseTo To,
+    long RowsKept, long RowsRemoved, long EnvelopesKept, long EnvelopesDropped, long BytesBefore, long BytesAfter);
 
 public sealed record DeliveredFile(string Name, string Sha256);
 

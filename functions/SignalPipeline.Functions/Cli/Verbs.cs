@@ -117,6 +117,8 @@ public static class Verbs
         return 0;
     }
 
+    static string Bytes(long n) => n >= 1 << 20 ? $"{n / 1048576.0:0.0} MB" : $"{n / 1024.0:0.0} kB"; // the CLI speaks English
+
     public static void PrintRun(RunRecord run, TextWriter output)
     {
         output.WriteLine($"run {run.RunId} reference date {run.ReferenceDate}, register {run.RegisterVersion} ({run.RegisterSha256[..12]})");
@@ -131,6 +133,9 @@ public static class Verbs
             output.WriteLine(m.Outcome is "refused" or "failed"
                 ? $"  model {m.Model} {m.Version}: {m.Outcome} — {m.Reason}"
                 : $"  model {m.Model} {m.Version}: {m.Outcome}; new {m.New}, continuing {m.Continuing}, resolved {m.Resolved}");
+        if (run.Minimised.Count > 0)
+            output.WriteLine($"  minimised {run.Minimised.Count} snapshots: {run.Minimised.Sum(m => m.EnvelopesDropped):N0} identity envelopes dropped, " +
+                $"{run.Minimised.Sum(m => m.EnvelopesKept):N0} kept behind signals; {Bytes(run.Minimised.Sum(m => m.BytesBefore))} → {Bytes(run.Minimised.Sum(m => m.BytesAfter))}");
     }
 
     public static async Task<int> ExportAsync(AppServices s, string run, string format, string? path, bool reveal, string? reason, TextWriter output)

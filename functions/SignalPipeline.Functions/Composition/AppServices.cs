@@ -22,13 +22,14 @@ public sealed class AppServices : IDisposable
     public LineageLog Lineage => new(Storage, Settings.LineageEndpoint, Console.Error);
     public IdentityResolver Identities => new(Snapshots, Keys);
     public IngestService Ingest => new(Storage, Snapshots, Keys, LoadRegister, Settings, Clock, Lineage) { Faults = Faults };
-    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage) { Faults = Faults };
+    public NightlyService Nightly => new(Storage, Snapshots, Runs, Register, Intake, Keys, LoadRegister, Settings, Clock, Lineage, Minimisation) { Faults = Faults };
+    public MinimisationService Minimisation => new(Snapshots, Register, Audit, Clock);
     /// <summary>Fault drills (<c>Testing:FaultAt</c>, <c>Testing:KillAt</c>); none unless configured.</summary>
     public FaultPoints Faults => Settings.Faults;
     public IntakeService Intake => new(Storage, Register, Runs) { Faults = Faults };
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock, LoadRegister, Settings);
-    public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock);
+    public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock, Minimisation);
 
     /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
     public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);

@@ -25,6 +25,7 @@ public sealed class FaultPoints(string? throwAt = null, string? killAt = null, i
         "intake-taken",       // an intake message is in the register but not yet removed from the queue
         "register-observed",  // an observation and history row are written, the state not yet
         "drained",            // the intake queue is empty, the run not yet verified
+        "completed",          // the run is completed, its snapshots not yet minimised
     ];
 
     readonly Dictionary<string, int> hits = [];

@@ -35,13 +35,16 @@ public sealed class ExportService(RunStore runs, IdentityResolver identities, Au
             await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "admin", "export-reveal", null, reason, $"run {runId}, {signals.Count} signals"), ct);
         var records = new List<ExportRecord>();
         var scope = reveal ? await identities.BeginAsync(record.Snapshots, ct) : null;
+        // A signal this run resolved was last raised on the previous run's snapshots: after minimisation, those hold its identities.
+        IReadOnlyList<IReadOnlyList<Analysis.Snapshots.SnapshotUse>> fallback =
+            reveal && record.PreviousRunId is { } prev && await runs.GetAsync(prev, ct) is { } previous ? [previous.Snapshots] : [];
         foreach (var rs in signals)
         {
             var s = rs.Signal;
             var r = new ExportRecord(s.SignalId, s.Model, s.ModelVersion, Name(rs.State), s.Theme, s.Object, s.Subjects, s.Evidence, runId);
             if (scope is not null)
             {
-                var id = await scope.RevealAsync(s.Object, s.Subjects, ct);
+                var id = await scope.RevealAsync(s.Object, s.Subjects, fallback, ct);
                 r = r with { VerblijfsobjectId = id.VerblijfsobjectId, Address = id.Address,
                     SubjectBsn = id.Bsn.Count > 0 ? string.Join(' ', id.Bsn) : null, SubjectKvk = id.Kvk.Count > 0 ? string.Join(' ', id.Kvk) : null,
                     SubjectRsin = id.Rsin.Count > 0 ? string.Join(' ', id.Rsin) : null };

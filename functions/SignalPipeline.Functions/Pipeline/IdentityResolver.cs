@@ -9,10 +9,15 @@ public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address
 {
     /// <summary>Legal entities known by their RSIN only (ZGW <c>innNnpId</c>).</summary>
     public IReadOnlyList<string> Rsin { get; init; } = [];
+    /// <summary>For a signal on an object: the persons registered there (BRP), the people behind it.</summary>
+    public IReadOnlyList<RevealedPerson> Residents { get; init; } = [];
 }
 
-/// <summary>Opens identity envelopes from the snapshots a run used. The only way back from a pseudonym to a person
-/// or address; callers must check the role and audit with a reason first. Nothing outlives one call: a
+/// <summary>A person registered at the signal's object; <paramref name="FunctieAdres"/> W (woonadres) or B (briefadres).</summary>
+public sealed record RevealedPerson(string Bsn, string Name, string? FunctieAdres);
+
+/// <summary>Opens identity envelopes from the snapshots a signal's runs used. The only way back from a pseudonym to a
+/// person or address; callers must check the role and audit with a reason first. Nothing outlives one call: a
 /// <see cref="RevealScope"/> loads each snapshot once for the signals of one export or one reveal, then is dropped.</summary>
 public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
 {
@@ -22,8 +27,10 @@ public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
         return new RevealScope(snapshots, new IdentityEnvelope(material.EnvelopeKey, material.EnvelopeKeyVersion), lineage);
     }
 
-    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IReadOnlyList<SnapshotUse> lineage, CancellationToken ct = default) =>
-        await (await BeginAsync(lineage, ct)).RevealAsync(vboPseudonym, subjects, ct);
+    /// <summary>Reveals from the first lineage that still holds each identity: minimised snapshots keep envelopes only
+    /// for rows behind signals of the runs that used them, so a signal's older observations may hold what the latest lacks.</summary>
+    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages, CancellationToken ct = default) =>
+        await (await BeginAsync(lineages.FirstOrDefault() ?? [], ct)).RevealAsync(vboPseudonym, subjects, lineages.Skip(1), ct);
 
     /// <summary>"5664AB|12|A|2" → "5664AB 12A-2".</summary>
     public static string? FormatAddress(string? key)
@@ -36,25 +43,39 @@ public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
 
 public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelope, IReadOnlyList<SnapshotUse> lineage)
 {
-    /// <summary>Per source: the table with envelopes and an index from pseudonym (in the given column) to rows.</summary>
-    readonly Dictionary<(string Source, string Column), (SnapshotTable Table, ILookup<string, int> Rows)?> loaded = [];
-    readonly Dictionary<string, SnapshotTable?> tables = [];
+    /// <summary>Per snapshot and column: an index from pseudonym to rows.</summary>
+    readonly Dictionary<(string SnapshotId, string Column), ILookup<string, int>> indexes = [];
+    readonly Dictionary<string, SnapshotTable?> tables = new(StringComparer.Ordinal);
 
-    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, CancellationToken ct = default)
+    /// <param name="alsoFrom">Further lineages to try, in order, for what this scope's own lineage no longer holds.</param>
+    public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IEnumerable<IReadOnlyList<SnapshotUse>>? alsoFrom = null, CancellationToken ct = default)
     {
+        IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages = [lineage, .. alsoFrom ?? []];
         string? vboId = null, address = null;
-        var bsns = new List<string>(); var kvks = new List<string>(); var names = new List<string>();
+        var bsns = new List<string>(); var names = new List<string>(); var residents = new List<RevealedPerson>();
 
         if (vboPseudonym is not null)
-            foreach (var f in await OpenAsync("bag", "verblijfsobject_id", vboPseudonym, ct))
-            { vboId = f.GetValueOrDefault("verblijfsobject_id"); address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres")); break; }
+        {
+            // BAG first; an object BAG does not know (ONG "niet in BAG") is named by the registrations' own envelopes.
+            foreach (var source in new[] { "bag", "brp", "permits", "enforcement" })
+                if ((await OpenAsync(lineages, source, "verblijfsobject_id", vboPseudonym, ct)) is [var (f, _, _), ..])
+                {
+                    vboId = f.GetValueOrDefault("verblijfsobject_id");
+                    address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres"));
+                    break;
+                }
+            // The people behind a signal on an object: who is registered there.
+            if (!subjects.Any(s => s.StartsWith(IdKind.Bsn.Prefix())))
+                foreach (var (f, table, row) in await OpenAsync(lineages, "brp", "verblijfsobject_id", vboPseudonym, ct))
+                    if (f.GetValueOrDefault("bsn") is { } bsn)
+                        residents.Add(new RevealedPerson(bsn, NameOf(f), table.Column("functie_adres")[row]));
+        }
 
         foreach (var person in subjects.Where(s => s.StartsWith(IdKind.Bsn.Prefix())).Distinct())
-            foreach (var f in await OpenAsync("brp", "bsn", person, ct))
+            foreach (var (f, _, _) in await OpenAsync(lineages, "brp", "bsn", person, ct))
             {
                 bsns.Add(f["bsn"]);
-                var name = string.Join(' ', new[] { f.GetValueOrDefault("voornamen"), f.GetValueOrDefault("voorvoegsel"), f.GetValueOrDefault("geslachtsnaam") }.Where(x => !string.IsNullOrEmpty(x)));
-                if (name.Length > 0) names.Add(name);
+                if (NameOf(f) is { Length: > 0 } name) names.Add(name);
             }
 
         async Task<List<string>> Companies(IdKind kind, string permitColumn, string enforcementColumn)
@@ -63,35 +84,48 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
             foreach (var company in subjects.Where(s => s.StartsWith(kind.Prefix())).Distinct())
                 foreach (var (source, column) in new[] { ("permits", permitColumn), ("enforcement", enforcementColumn) })
                 {
-                    var plain = (await OpenAsync(source, column, company, ct)).Select(f => f.GetValueOrDefault(column)).FirstOrDefault(k => k is not null);
+                    var plain = (await OpenAsync(lineages, source, column, company, ct)).Select(o => o.Fields.GetValueOrDefault(column)).FirstOrDefault(k => k is not null);
                     if (plain is not null) { found.Add(plain); break; }
                 }
             return found;
         }
-        kvks.AddRange(await Companies(IdKind.Kvk, "aanvrager_kvk", "betrokkene_kvk"));
-        return new RevealedIdentity(vboId, address, bsns, kvks, names) { Rsin = await Companies(IdKind.Rsin, "aanvrager_rsin", "betrokkene_rsin") };
-    }
-
-    async Task<IEnumerable<Dictionary<string, string>>> OpenAsync(string source, string column, string pseudonym, CancellationToken ct)
-    {
-        if (!loaded.TryGetValue((source, column), out var entry))
+        var kvks = await Companies(IdKind.Kvk, "aanvrager_kvk", "betrokkene_kvk");
+        return new RevealedIdentity(vboId, address, bsns, kvks, names)
         {
-            var table = await TableAsync(source, ct);
-            entry = table is null ? null : (table, Enumerable.Range(0, table.RowCount).Where(i => table.Column(column)[i] is not null).ToLookup(i => table.Column(column)[i]!));
-            loaded[(source, column)] = entry;
-        }
-        if (entry is not { } e) return [];
-        var key = e.Table.Column(RowKey(source));
-        return e.Rows[pseudonym].Select(i => e.Table.Envelope(i) is { } sealedBytes ? envelope.Open($"{source}|{key[i]}", sealedBytes) : null)
-            .Where(f => f is not null).Select(f => f!).ToList();
+            Rsin = await Companies(IdKind.Rsin, "aanvrager_rsin", "betrokkene_rsin"),
+            Residents = residents.DistinctBy(r => r.Bsn).ToList(),
+        };
     }
 
-    async Task<SnapshotTable?> TableAsync(string source, CancellationToken ct)
+    static string NameOf(Dictionary<string, string> f) =>
+        string.Join(' ', new[] { f.GetValueOrDefault("voornamen"), f.GetValueOrDefault("voorvoegsel"), f.GetValueOrDefault("geslachtsnaam") }.Where(x => !string.IsNullOrEmpty(x)));
+
+    /// <summary>The opened envelopes of the rows whose <paramref name="column"/> holds the pseudonym, from the first
+    /// lineage whose snapshot of the source still has any, with the table and row they came from.</summary>
+    async Task<List<(Dictionary<string, string> Fields, SnapshotTable Table, int Row)>> OpenAsync(IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages, string source, string column, string pseudonym, CancellationToken ct)
     {
-        if (tables.TryGetValue(source, out var t)) return t;
-        var use = lineage.FirstOrDefault(s => s.Source == source);
-        t = use is not null && await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m ? await snapshots.LoadAsync(m, withEnvelope: true, ct: ct) : null;
-        return tables[source] = t;
+        var found = new List<(Dictionary<string, string>, SnapshotTable, int)>();
+        foreach (var snapshotId in lineages.Select(l => l.FirstOrDefault(s => s.Source == source)?.SnapshotId).OfType<string>().Distinct())
+        {
+            if (await TableAsync(snapshotId, ct) is not { } table) continue;
+            if (!indexes.TryGetValue((snapshotId, column), out var index))
+            {
+                var values = table.Column(column);
+                indexes[(snapshotId, column)] = index = Enumerable.Range(0, table.RowCount).Where(i => values[i] is not null).ToLookup(i => values[i]!);
+            }
+            var key = table.Column(RowKey(source));
+            foreach (var i in index[pseudonym])
+                if (table.Envelope(i) is { } sealedBytes) found.Add((envelope.Open($"{source}|{key[i]}", sealedBytes), table, i));
+            if (found.Count > 0) break;
+        }
+        return found;
+    }
+
+    async Task<SnapshotTable?> TableAsync(string snapshotId, CancellationToken ct)
+    {
+        if (tables.TryGetValue(snapshotId, out var t)) return t;
+        t = await snapshots.GetManifestAsync(snapshotId, ct) is { } m ? await snapshots.LoadAsync(m, withEnvelope: true, ct: ct) : null;
+        return tables[snapshotId] = t;
     }
 
     static string RowKey(string source) => source switch { "brp" => "bsn", "bag" => "verblijfsobject_id", _ => "zaak_id" };

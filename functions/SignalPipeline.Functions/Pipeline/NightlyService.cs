@@ -36,7 +36,7 @@ public sealed record NightlyProgress(int Step, int Steps, string Stage)
 /// One nightly at a time (<see cref="NightlyLock"/>). A back-fill (a date before the latest completed run) records
 /// its run and changes nothing in the register.</summary>
 public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, CandidateRegister register, IntakeService intake,
-    IKeyProvider keys, Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
+    IKeyProvider keys, Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage, MinimisationService minimisation)
 {
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
@@ -55,8 +55,15 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         {
             if (await runs.GetAsync(pending.RunId, ct) is not { } unfinished) continue;
             notes.Add($"resumed run {unfinished.RunId} (reference date {unfinished.ReferenceDate}), interrupted before all its signals reached the signalenregister");
-            var (qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, Report, ct);
+            var (_, qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, Report, ct);
             queued += qd; processed += p; poisoned += q;
+        }
+        // A run completed just before a crash may not have minimised its snapshots yet: it does so now.
+        if ((await runs.ListAsync(ct)).LastOrDefault(r => r.Status == RunStatus.Completed && !r.Backfill) is { } last
+            && await runs.GetAsync(last.RunId, ct) is { MinimisationDone: false } unminimised)
+        {
+            var minimised = await MinimiseAsync(unminimised, ct);
+            notes.Add($"minimised the snapshots of run {minimised.RunId}, completed before it could do so itself");
         }
 
         // 2. The inputs this date would use now; the same inputs as a completed run of this date: nothing to do.
@@ -108,15 +115,16 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             notes.Add($"back-fill: {date} is before the latest completed run; this run is recorded, the signalenregister is not changed");
             return new NightlyResult(record, outcome.Signals, notes, processed, poisoned) { Queued = queued };
         }
-        var (qd2, p2, q2) = await CompleteAsync(record, outcome.Signals, log, Report, ct);
-        return new NightlyResult(record with { Status = RunStatus.Completed }, outcome.Signals, notes, processed + p2, poisoned + q2) { Queued = queued + qd2 };
+        var (finished, qd2, p2, q2) = await CompleteAsync(record, outcome.Signals, log, Report, ct);
+        return new NightlyResult(finished, outcome.Signals, notes, processed + p2, poisoned + q2) { Queued = queued + qd2 };
     }
 
     (System.Text.Json.Nodes.JsonObject Start, System.Text.Json.Nodes.JsonObject End) LineageEvents(RunRecord record) =>
         OpenLineage.Nightly(record, ModelCatalogue.V1.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
 
-    /// <summary>Reconciles the register with a stored run, drains the intake, verifies, and marks the run completed.</summary>
-    async Task<(int Queued, int Processed, int Poisoned)> CompleteAsync(RunRecord record, IReadOnlyList<RunSignal> signals, TextWriter log, Action<int, string> report, CancellationToken ct)
+    /// <summary>Reconciles the register with a stored run, drains the intake, verifies, marks the run completed and
+    /// minimises the snapshots it used.</summary>
+    async Task<(RunRecord Completed, int Queued, int Processed, int Poisoned)> CompleteAsync(RunRecord record, IReadOnlyList<RunSignal> signals, TextWriter log, Action<int, string> report, CancellationToken ct)
     {
         var sent = 0;
         report(4, "reconciling the signalenregister");
@@ -154,7 +162,17 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var completed = record with { Status = RunStatus.Completed };
         await runs.SaveRecordAsync(completed, ct);
         await lineage.EmitAsync(LineageEvents(completed).End, ct);
-        return (sent, processed, poisoned);
+        Faults.Reach("completed");
+        return (await MinimiseAsync(completed, ct), sent, processed, poisoned);
+    }
+
+    /// <summary>Minimal snapshots (docs/privacy.md): once every signal of the run is in the signalenregister, the
+    /// snapshots it used keep identity envelopes only for rows behind signals. The run record says what was saved.</summary>
+    async Task<RunRecord> MinimiseAsync(RunRecord completed, CancellationToken ct)
+    {
+        var minimised = completed with { Minimised = await minimisation.AfterRunAsync(completed, ct), MinimisationDone = true };
+        await runs.SaveRecordAsync(minimised, ct);
+        return minimised;
     }
 
     static void CheckKeys(IEnumerable<SnapshotManifest> manifests, string fingerprint)

@@ -12,15 +12,21 @@ public sealed record RetentionReport(int NonActive, int SignalsDeleted, int Snap
     public int Expired { get; init; }
     /// <summary>Entries removed from the runs' signal files because their signal is gone (or, for shadow models, its term ended).</summary>
     public int RunEntriesRemoved { get; init; }
+    /// <summary>Snapshots minimised further (docs/privacy.md, minimal snapshots), and what that removed.</summary>
+    public int SnapshotsMinimised { get; init; }
+    public long EnvelopesDropped { get; init; }
+    public long SnapshotRowsRemoved { get; init; }
 
     public override string ToString() =>
         $"{Expired} undecided candidates expired, {NonActive} signals kept in the non-active environment, {SignalsDeleted} signals deleted, " +
-        $"{RunEntriesRemoved} run-file entries removed, {SnapshotsDeleted} snapshots deleted, {RawExtractsDeleted} raw extracts deleted, {QuarantineDeleted} quarantined files deleted";
+        $"{RunEntriesRemoved} run-file entries removed, {SnapshotsDeleted} snapshots deleted, " +
+        $"{SnapshotsMinimised} snapshots minimised ({EnvelopesDropped} identity envelopes and {SnapshotRowsRemoved} rows removed), " +
+        $"{RawExtractsDeleted} raw extracts deleted, {QuarantineDeleted} quarantined files deleted";
 }
 
 /// <summary>Applies the terms. Deleting happens on the first daily run after a term ends, so always within the month
 /// the protocol allows. Every deletion is audited with what kind, which ids and which rule, never the content.</summary>
-public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, RunStore runs, AuditLog audit, RetentionTerms terms, TimeProvider clock)
+public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, RunStore runs, AuditLog audit, RetentionTerms terms, TimeProvider clock, MinimisationService minimisation)
 {
     public async Task<RetentionReport> RunAsync(CancellationToken ct = default)
     {
@@ -59,7 +65,12 @@ public sealed class RetentionService(StorageClients storage, CandidateRegister r
         var raw = await DeleteOlderThanAsync(StorageClients.Extracts, now.AddDays(-terms.RawExtractDays), "raw extract", ct);
         var quarantine = await DeleteOlderThanAsync(StorageClients.Quarantine, now.AddDays(-terms.QuarantineDays), "quarantined file", ct);
         var runEntries = await PruneRunFilesAsync(retained.Select(c => c.SignalId).ToHashSet(StringComparer.Ordinal), now, ct);
-        var report = new RetentionReport(retained.Count(c => !c.IsActive), signalsDeleted, snapshotsDeleted, raw, quarantine) { Expired = expired, RunEntriesRemoved = runEntries };
+        var minimised = await minimisation.RetentionPassAsync(ct);
+        var report = new RetentionReport(retained.Count(c => !c.IsActive), signalsDeleted, snapshotsDeleted, raw, quarantine)
+        {
+            Expired = expired, RunEntriesRemoved = runEntries,
+            SnapshotsMinimised = minimised.Count, EnvelopesDropped = minimised.Sum(m => m.EnvelopesDropped), SnapshotRowsRemoved = minimised.Sum(m => m.RowsRemoved),
+        };
         // One entry per pass with the counts: what the retention did, never what it deleted.
         await Audit(now, "retention-run", null, report.ToString());
         return report;

@@ -97,7 +97,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         var rows = new List<SnapshotRowRef>();
         var vbos = new HashSet<string>(StringComparer.Ordinal);
         var addresses = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var m in await AllManifestsAsync(ct))
+        foreach (var m in await snapshots.AllAsync(ct))
         {
             var column = PersonColumns.FirstOrDefault(p => p.Source == m.Source).Column;
             if (column is null) continue;
@@ -136,7 +136,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         {
             if (await register.RemoveSubjectAsync(c.SignalId, person, actor, ct)) changed++; else deleted++;
         }
-        foreach (var m in await AllManifestsAsync(ct))
+        foreach (var m in await snapshots.AllAsync(ct))
         {
             var column = PersonColumns.FirstOrDefault(p => p.Source == m.Source).Column;
             if (column is null) continue;
@@ -257,14 +257,6 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), actor, "coordinator", "rectification", null, reason.Trim(),
             $"rectificatie (art. 14) vastgelegd bij {report.Signals.Count} signalen; correctie in de bronregistratie"), ct);
         return report.Signals.Count;
-    }
-
-    async Task<List<SnapshotManifest>> AllManifestsAsync(CancellationToken ct)
-    {
-        var list = new List<SnapshotManifest>();
-        await foreach (var b in storage.Container(StorageClients.Snapshots).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
-            if (b.Name.EndsWith("/manifest.json") && await snapshots.GetManifestAsync(b.Name.Split('/')[2], ct) is { } m) list.Add(m);
-        return list;
     }
 
 }

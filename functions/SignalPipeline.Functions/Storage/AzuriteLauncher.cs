@@ -60,6 +60,9 @@ public sealed class AzuriteLauncher : IDisposable
             if (DateTime.UtcNow > deadline) { Dispose(); throw new InvalidOperationException("Azurite did not listen within 30 s."); }
             Thread.Sleep(100);
         }
+        // The ports may answer for another Azurite that took them first, while ours is about to exit on EADDRINUSE.
+        Thread.Sleep(300);
+        if (process.HasExited) throw new InvalidOperationException($"Azurite exited at start with code {process.ExitCode}: its ports were taken.");
         log.WriteLine($"Azurite started (PID {process.Id}) on 127.0.0.1:{BlobPort}-{BlobPort + 2}, data in {dataDir}");
         return true;
     }

@@ -197,6 +197,29 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
         return ids;
     }
 
+    /// <summary>Per snapshot id: what the register's signals refer to in it, through each signal's latest lineage (a
+    /// continuing signal appends no observation, yet its latest run used the newest snapshots) and every observation's.
+    /// Minimisation keeps exactly these rows' identity envelopes.</summary>
+    public async Task<Dictionary<string, Analysis.Snapshots.SignalReferences>> ReferencesBySnapshotAsync(CancellationToken ct = default)
+    {
+        var bySnapshot = new Dictionary<string, Analysis.Snapshots.SignalReferences>(StringComparer.Ordinal);
+        void Add(IEnumerable<Analysis.Snapshots.SnapshotUse> uses, string? obj, IReadOnlyList<string> subjects)
+        {
+            foreach (var use in uses)
+            {
+                if (!bySnapshot.TryGetValue(use.SnapshotId, out var refs)) bySnapshot[use.SnapshotId] = refs = new();
+                refs.Add(obj, subjects);
+            }
+        }
+        foreach (var s in await ListAsync(ct)) Add(s.Lineage.Snapshots, s.Object, s.Subjects);
+        await foreach (var e in ObservationTable.QueryAsync<TableEntity>(cancellationToken: ct))
+        {
+            var o = Json.Deserialize<Observation>(e.GetString("Observation"));
+            Add(o.Lineage.Snapshots, o.Object, o.Subjects);
+        }
+        return bySnapshot;
+    }
+
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string signalId, CancellationToken ct = default)
     {
         var list = new List<HistoryEntry>();

@@ -55,6 +55,33 @@ public sealed class SnapshotStore(StorageClients storage)
         await UploadJsonAsync(container, $"{prefix}/manifest.json", manifest, ct);
     }
 
+    /// <summary>Rewrites a snapshot's data keeping what <paramref name="references"/> says is behind a signal, then its
+    /// manifest (which records the minimisation); the snapshot keeps its id and hash. Streams through temporary files.</summary>
+    public async Task<SnapshotMinimisation> MinimiseAsync(SnapshotManifest manifest, SignalReferences references, MinimiseTo to, string by, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var container = storage.Container(StorageClients.Snapshots);
+        var blob = container.GetBlobClient($"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}/data.parquet");
+        await using var original = TempFiles.Create("minimise-in", ".parquet");
+        await blob.DownloadToAsync(original, ct);
+        var before = original.Length;
+        original.Position = 0;
+        await using var rewritten = TempFiles.Create("minimise-out", ".parquet");
+        var counts = await SnapshotMinimiser.RewriteAsync(original, rewritten, references, to, ct);
+        var after = before;
+        if (counts.Changed)
+        {
+            after = rewritten.Length;
+            rewritten.Position = 0;
+            await blob.UploadAsync(rewritten, overwrite: true, ct);
+        }
+        var record = new SnapshotMinimisation(manifest.SnapshotId, manifest.Source, at, by, to,
+            counts.RowsKept, counts.RowsRemoved, counts.EnvelopesKept, counts.EnvelopesDropped, before, after);
+        // A pass that changed nothing leaves the manifest naming the minimisation that did.
+        if (!counts.Changed && manifest.Minimised?.To == to) return record;
+        await UploadJsonAsync(container, $"{manifest.Source}/{manifest.Date}/{manifest.SnapshotId}/manifest.json", manifest with { Minimised = record }, ct);
+        return record;
+    }
+
     /// <summary>Writes the spool to a local temporary file first, so the upload streams from disk, not memory.</summary>
     static async Task UploadParquetAsync(BlobContainerClient container, string prefix, SnapshotSpool spool, CancellationToken ct)
     {
@@ -113,6 +140,15 @@ public sealed class SnapshotStore(StorageClients storage)
             if (newest is not null) return newest;
         }
         return null;
+    }
+
+    /// <summary>Every stored snapshot's manifest, of every source and date.</summary>
+    public async Task<List<SnapshotManifest>> AllAsync(CancellationToken ct = default)
+    {
+        var list = new List<SnapshotManifest>();
+        await foreach (var b in storage.Container(StorageClients.Snapshots).GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
+            if (b.Name.EndsWith("/manifest.json") && await GetManifestAsync(b.Name.Split('/')[2], ct) is { } m) list.Add(m);
+        return list;
     }
 
     public async Task<SnapshotManifest?> GetManifestAsync(string snapshotId, CancellationToken ct = default)

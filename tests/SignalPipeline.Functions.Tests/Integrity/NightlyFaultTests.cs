@@ -44,7 +44,7 @@ public sealed class NightlyFaultTests
         Assert.Contains("\"last_run\":\"R20260304-001\"", reference);
     }
 
-    public static TheoryData<string> NightlySteps => new(["computed", "saved", "queueing", "queued", "continued", "resolved", "drained", "intake-taken", "register-observed"]);
+    public static TheoryData<string> NightlySteps => new(["computed", "saved", "queueing", "queued", "continued", "resolved", "drained", "completed", "intake-taken", "register-observed"]);
 
     [Theory]
     [MemberData(nameof(NightlySteps))]

@@ -46,7 +46,8 @@ public sealed class AuditAndSubjectTests
         var lines = original.TrimEnd('\n').Split('\n');
 
         // Someone with storage access rewrites an entry's reason (in Azure the locked policy forbids even that).
-        await Rewrite(string.Join('\n', lines.Select((l, i) => i == 3 ? l.Replace("\"coord\"", "\"iemand anders\"") : l)) + "\n");
+        Assert.Contains("\"action\":\"", lines[3]);
+        await Rewrite(string.Join('\n', lines.Select((l, i) => i == 3 ? l.Replace("\"action\":\"", "\"action\":\"niet-") : l)) + "\n");
         var changed = await p.Cli("audit", "verify");
         Assert.Equal(3, changed.Code);
         Assert.Contains("entry 4 (chain-000001.jsonl, line 4) was changed after it was written", changed.Err);

@@ -43,6 +43,10 @@ public sealed class AzuriteFixture : IDisposable
         ["SignalPipeline:DevKeyFile"] = KeyFile,
     };
 
+    /// <summary>Ports handed out in this process: two fixtures starting at once must never get the same triple (the
+    /// second Azurite would fail to bind while the first one's ports already answer, and the two tests would share one).</summary>
+    static readonly HashSet<int> HandedOut = [];
+
     static int FreePortTriple()
     {
         for (var attempt = 0; attempt < 50; attempt++)
@@ -51,7 +55,13 @@ public sealed class AzuriteFixture : IDisposable
             l.Start();
             var p = ((IPEndPoint)l.LocalEndpoint).Port;
             l.Stop();
-            if (p < 65000 && !AzuriteLauncher.Listening(p + 1) && !AzuriteLauncher.Listening(p + 2)) return p;
+            if (p >= 65000 || AzuriteLauncher.Listening(p + 1) || AzuriteLauncher.Listening(p + 2)) continue;
+            lock (HandedOut)
+                if (!HandedOut.Contains(p) && !HandedOut.Contains(p + 1) && !HandedOut.Contains(p + 2) && !HandedOut.Contains(p - 1) && !HandedOut.Contains(p - 2))
+                {
+                    HandedOut.Add(p);
+                    return p;
+                }
         }
         throw new InvalidOperationException("no free ports");
     }
