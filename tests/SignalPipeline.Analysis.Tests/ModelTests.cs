@@ -39,7 +39,7 @@ public static class World
         await Add("brp", brp);
         await Add("permits", permits ?? PermitsHeader + "Z-1;overig;verleend;2026-01-01;12345678;1771010000009999\n");
         await Add("enforcement", enforcement ?? EnforcementHeader + "H-1;controle;afgerond;2026-01-01;;;1771010000009999\n");
-        return NightlyRunner.Run(new RunInput(runId, DateOnly.Parse(date), "test", [territory], register, snaps, null, previous ?? [], ModelCatalogue.V1));
+        return NightlyRunner.Run(new RunInput(runId, DateOnly.Parse(date), "test", [territory], register, snaps, null, previous ?? [], ModelCatalogue.For(register)));
     }
 }
 
@@ -163,7 +163,7 @@ public class NightlyTests
 
 public class GateTests
 {
-    static readonly OvbModel Ovb = new();
+    static readonly OvbModel Ovb = new(2);
     static readonly DateOnly Day = new(2026, 11, 23);
 
     static GateDecision Check(DpiaRegister r, IReadOnlyDictionary<string, decimal>? p = null, DateOnly? day = null) =>
@@ -178,8 +178,8 @@ public class GateTests
     [Fact]
     public void Review_date_edge_is_inclusive()
     {
-        Assert.Equal(GateOutcome.Run, Check(TestData.DemoRegister(), day: new DateOnly(2027, 12, 31)).Outcome);
-        Assert.Contains("expired", Check(TestData.DemoRegister(), day: new DateOnly(2028, 1, 1)).Reason);
+        Assert.Equal(GateOutcome.Run, Check(TestData.DemoRegister(), day: new DateOnly(2027, 5, 31)).Outcome);
+        Assert.Contains("expired", Check(TestData.DemoRegister(), day: new DateOnly(2027, 6, 1)).Reason);
     }
 
     [Fact]
@@ -188,11 +188,35 @@ public class GateTests
 
     [Fact]
     public void Other_version_is_refused() =>
-        Assert.Contains("version 2.0.0", Check(TestData.RegisterWith(j => j.Replace("\"version\": \"1.0.0\"", "\"version\": \"2.0.0\""))).Reason);
+        Assert.Contains("version 3.0.0", Check(TestData.RegisterWith(j => j.Replace("\"version\": \"2.0.0\"", "\"version\": \"3.0.0\""))).Reason);
 
     [Fact]
     public void Column_not_permitted_for_the_source_is_refused() =>
-        Assert.Contains("bag.oppervlakte", Check(TestData.RegisterWith(j => j.Replace("\"gebruiksdoelen\", \"oppervlakte\", \"status\"", "\"gebruiksdoelen\", \"status\""))).Reason);
+        Assert.Contains("bag.oppervlakte", Check(TestData.RegisterWith(j => j.Remove(j.IndexOf("\"oppervlakte\",", StringComparison.Ordinal), "\"oppervlakte\",".Length))).Reason);
+
+    [Fact]
+    public void A_build_whose_model_code_differs_from_the_approved_code_is_refused()
+    {
+        var approved = CodeHash.Of(Ovb);
+        var other = TestData.RegisterWith(j => j.Replace(approved, new string('0', 64)));
+        Assert.Contains($"code hash differs: the register approved 000000000000, this build of OVB 2.0.0 is {approved[..12]}", Check(other).Reason);
+        var none = TestData.RegisterWith(j => j.Replace($"\"code_hash\": \"{approved}\"", "\"code_hash\": null"));
+        Assert.Contains("binds no code hash", Check(none).Reason);
+        // The packaged demo register binds this build's code (tools/dpia_register.py keeps it so).
+        Assert.Equal(GateOutcome.Run, Check(TestData.DemoRegister()).Outcome);
+    }
+
+    [Fact]
+    public void The_demo_register_binds_the_code_of_every_model_it_names()
+    {
+        var register = TestData.DemoRegister();
+        foreach (var a in register.Models)
+        {
+            var model = ModelCatalogue.Find(a.Id, a.Version)!;
+            Assert.Equal(a.Version, model.Version);
+            Assert.True(a.CodeHash == CodeHash.Of(model), $"{a.Id} {a.Version}: run tools/dpia_register.py after changing the model (a changed model needs a new approval)");
+        }
+    }
 
     [Fact]
     public void Suspended_is_the_kill_switch() =>
@@ -215,7 +239,7 @@ public class DeployedParameterTests
             snaps[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source, Source = source, Date = "2026-11-23", FileName = "f", Sha256 = "00", Status = "accepted" },
                 (await TestData.BuildAsync(source, csv, register)).Table!);
         var overrides = new Dictionary<string, IReadOnlyDictionary<string, decimal>> { ["OVB"] = new Dictionary<string, decimal> { ["min_residents"] = 5 } };
-        var run = NightlyRunner.Run(new RunInput("R", new DateOnly(2026, 11, 23), "test", ["1771"], register, snaps, null, [], ModelCatalogue.V1, overrides));
+        var run = NightlyRunner.Run(new RunInput("R", new DateOnly(2026, 11, 23), "test", ["1771"], register, snaps, null, [], ModelCatalogue.For(register), overrides));
         var ovb = run.Record.Models.Single(m => m.Model == "OVB");
         Assert.Equal("refused", ovb.Outcome);
         Assert.Equal("parameter min_residents is 5, the register approved 4", ovb.Reason);

@@ -113,7 +113,7 @@ public static class Bench
         }
         var readSeconds = nightlyWatch.Elapsed.TotalSeconds;
         log.WriteLine($"snapshots read in {readSeconds:F1} s");
-        var outcome = NightlyRunner.Run(new RunInput("bench", Date, "bench", ["1771"], register, loaded, null, [], ModelCatalogue.V1));
+        var outcome = NightlyRunner.Run(new RunInput("bench", Date, "bench", ["1771"], register, loaded, null, [], ModelCatalogue.For(register)));
         var intakeWatch = Stopwatch.StartNew();
         var messages = outcome.ToQueue.Select(s => System.Text.Json.JsonSerializer.Serialize(s.Signal)).Count();
         var intakeSeconds = intakeWatch.Elapsed.TotalSeconds;

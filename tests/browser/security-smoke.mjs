@@ -23,6 +23,7 @@ try {
 
   // Dismiss with a hostile reason: first the confirmation page, nothing decided yet.
   await page.fill('#decision-form input[name=reason]', evil);
+  await page.selectOption('#decision-form select[name=outcome]', 'onterecht');
   await Promise.all([page.waitForNavigation(), page.click('#decision-form button[value=dismiss]')]);
   result.confirmHeading = await page.locator('h1').innerText();
   result.confirmShowsText = (await page.locator('main').innerText()).includes(evil);
@@ -30,6 +31,7 @@ try {
   await page.goto(detailUrl);
   result.statusBeforeConfirm = await page.locator('#status').innerText();
   await page.fill('#decision-form input[name=reason]', evil);
+  await page.selectOption('#decision-form select[name=outcome]', 'onterecht');
   await Promise.all([page.waitForNavigation(), page.click('#decision-form button[value=dismiss]')]);
   await Promise.all([page.waitForNavigation(), page.click('#confirm-form button[type=submit]')]);
   result.statusAfterConfirm = await page.locator('#status').innerText();

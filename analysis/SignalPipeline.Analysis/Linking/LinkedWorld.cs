@@ -12,7 +12,13 @@ public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlyS
 }
 
 /// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.</summary>
-public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang, string? VboGemeente);
+public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang, string? VboGemeente)
+{
+    /// <summary>The address is already in onderzoek at the municipality (BRP <c>in_onderzoek</c>).</summary>
+    public bool InOnderzoek { get; init; }
+    /// <summary>18 or older on the extract's peildatum; null when unknown (counts as adult).</summary>
+    public bool? Volwassen { get; init; }
+}
 public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnly? DatumAanvraag, string? Bsn, string? Kvk, string? Rsin = null);
 public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk, string? Rsin = null);
 
@@ -106,7 +112,10 @@ public sealed class LinkedWorld
         Link("brp", t =>
         {
             var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
-            return i => Unless(bsn[i]) is { } person ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) : null;
+            var (onderzoek, volwassen) = (t.Column("in_onderzoek"), t.Column("volwassen"));
+            return i => Unless(bsn[i]) is { } person
+                ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null } }
+                : null;
         }, regs, unknown);
         Link("permits", t =>
         {

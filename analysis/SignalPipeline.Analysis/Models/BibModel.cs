@@ -5,13 +5,15 @@ namespace SignalPipeline.Analysis.Models;
 /// <summary>BIB Bibob-relevante aanvraag: a pending horeca, alcohol or seksinrichting application whose applicant (same
 /// BSN, KvK or RSIN) or VBO has a serious enforcement case (dwangsom, bestuursdwang, boete, 13b, 174a) started within
 /// 1095 days. One signal per application (its zaak pseudonym is the key).</summary>
-public sealed class BibModel : ISignalModel
+/// Version 2 (models.md v2): permits at objects on the exclusion list never raise.
+public sealed class BibModel(int generation = 1) : ISignalModel
 {
+    bool V2 => generation >= 2;
     static readonly HashSet<string> Zaaktypes = ["exploitatievergunning_horeca", "alcoholwetvergunning", "exploitatievergunning_seksinrichting"];
     static readonly HashSet<string> Serious = ["last_onder_dwangsom", "last_onder_bestuursdwang", "bestuurlijke_boete", "sluiting_13b_opiumwet", "sluiting_174a_gemeentewet"];
 
     public string Id => "BIB";
-    public string Version => "1.0.0";
+    public string Version => V2 ? "2.0.0" : "1.0.0";
     public string Description => "Een aangevraagde horeca-, alcohol- of seksinrichtingvergunning waarvan de aanvrager (zelfde BSN, KvK of RSIN) of het pand in {window_days} dagen een last onder dwangsom of bestuursdwang, bestuurlijke boete of sluiting had.";
     public string Name => "Bibob-relevante aanvraag";
     public string Theme => "witwassen, ondermijning horeca";
@@ -35,7 +37,7 @@ public sealed class BibModel : ISignalModel
             .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
         foreach (var (vboId, permits) in ctx.World.PermitsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!ctx.InTerritory(ctx.World.Vbos[vboId])) continue;
+            if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
             var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(c => serious.Contains(c)).ToList() : [];
             foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {

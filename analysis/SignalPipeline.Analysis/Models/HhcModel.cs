@@ -4,10 +4,12 @@ namespace SignalPipeline.Analysis.Models;
 
 /// <summary>HHC Handhavingscumulatie: ≥ 3 enforcement cases (not controle, not ingetrokken) started within 730 days,
 /// or any sluiting_13b_opiumwet started within 1095 days (docs/contracts/models.md says "any": its status is not looked at).</summary>
-public sealed class HhcModel : ISignalModel
+/// Version 2 (models.md v2): objects on the exclusion list never raise.
+public sealed class HhcModel(int generation = 1) : ISignalModel
 {
+    bool V2 => generation >= 2;
     public string Id => "HHC";
-    public string Version => "1.0.0";
+    public string Version => V2 ? "2.0.0" : "1.0.0";
     public string Description => "Een verblijfsobject met minstens {min_cases} handhavingszaken (geen controle, niet ingetrokken) in {window_days} dagen, of een sluiting op grond van art. 13b Opiumwet in {opium_window_days} dagen.";
     public string Name => "Handhavingscumulatie";
     public string Theme => "ondermijning algemeen";
@@ -29,7 +31,7 @@ public sealed class HhcModel : ISignalModel
     {
         foreach (var (vboId, cases) in ctx.World.EnforcementByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            if (!ctx.InTerritory(ctx.World.Vbos[vboId])) continue;
+            if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
             var counted = cases.Where(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
             var opium = cases.Where(c => c.Type == "sluiting_13b_opiumwet" && ctx.Within(c.DatumStart, ctx.P("opium_window_days"))).ToList();
             if (counted.Count < ctx.P("min_cases") && opium.Count == 0) continue;

@@ -8,6 +8,14 @@ namespace SignalPipeline.Analysis.Models;
 /// parameters the gate checked.</summary>
 public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, string Municipality, IReadOnlyDictionary<string, decimal> Parameters)
 {
+    /// <summary>The run's id and its random seed (the control sample draws with it; recorded, so a replay draws the same).</summary>
+    public string RunId { get; init; } = "";
+    public int? Seed { get; init; }
+    /// <summary>Objects the models before this one raised tonight (the control sample draws outside them).</summary>
+    public IReadOnlySet<string> RaisedObjects { get; init; } = new HashSet<string>();
+    /// <summary>Objects this model never raises: the approval's exclusion list, pseudonymised (models.md v2).</summary>
+    public IReadOnlySet<string> Excluded { get; init; } = new HashSet<string>();
+
     /// <summary>What a model reports about its own run (e.g. ANO's model hash and score distribution), kept in the run record.</summary>
     public Dictionary<string, string> Facts { get; } = new(StringComparer.Ordinal);
 
@@ -41,6 +49,10 @@ public interface ISignalModel
     /// model that learns from the data.</summary>
     ModelMethod Method => ModelMethod.Rule;
     IEnumerable<Signal> Run(ModelContext context);
+    /// <summary>The model's own source files, whose hash an approval binds to (<see cref="CodeHash"/>).</summary>
+    IReadOnlyList<string> SourceFiles => [GetType().Name + ".cs"];
+    /// <summary>A sampling model (CTL): its open signals are carried, never resolved, when tomorrow's draw differs.</summary>
+    bool Samples => false;
 
     /// <summary>Why one of its signals was raised, in plain Dutch, from the signal's evidence and the model's
     /// parameters (the coordinator's language; each model explains itself).</summary>
@@ -69,9 +81,22 @@ public enum ModelMethod
 
 public static class ModelCatalogue
 {
-    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel(), new Ano.AnoModel()];
+    public static IReadOnlyList<ISignalModel> V1 { get; } = [new OvbModel(), new NwfModel(), new OngModel(), new BrfModel(), new HhcModel(), new BibModel(), new Ano.AnoModel(), new CtlModel()];
 
-    public static ISignalModel? Find(string id) => V1.FirstOrDefault(m => m.Id == id);
+    /// <summary>Catalogue v2 (models.md v2): the fairer rules; ANO and CTL are unchanged.</summary>
+    public static IReadOnlyList<ISignalModel> V2 { get; } = [new OvbModel(2), new NwfModel(2), new OngModel(2), new BrfModel(2), new HhcModel(2), new BibModel(2), V1[6], V1[7]];
+
+    /// <summary>Every version this build carries.</summary>
+    public static IEnumerable<ISignalModel> All => V1.Concat(V2).Distinct();
+
+    /// <summary>What a run uses: per model id, the version the register approves when this build has it, else the newest
+    /// (which the gate then refuses with the version it found). A municipality that approved v1 keeps running v1.</summary>
+    public static IReadOnlyList<ISignalModel> For(DpiaRegister register) =>
+        V2.Select(newest => All.FirstOrDefault(m => m.Id == newest.Id && m.Version == register.Find(newest.Id)?.Version) ?? newest).ToList();
+
+    /// <summary>The newest version of a model (explanations of signals of any version use the version's own text via <see cref="Find(string, string)"/>).</summary>
+    public static ISignalModel? Find(string id) => V2.FirstOrDefault(m => m.Id == id);
+    public static ISignalModel? Find(string id, string version) => All.FirstOrDefault(m => m.Id == id && m.Version == version) ?? Find(id);
 
     /// <summary>The model's defaults with the deployed values on top (what the gate checks and the model runs with).</summary>
     public static IReadOnlyDictionary<string, decimal> ParametersFor(ISignalModel m, IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? deployed)
@@ -92,5 +117,5 @@ public static class ModelCatalogue
         parameters.Aggregate(m.Description, (text, p) => text.Replace("{" + p.Key + "}", p.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public static ModelDescriptor Describe(ISignalModel m, IReadOnlyDictionary<string, decimal> parameters) =>
-        new(m.Id, m.Version, parameters, m.Reads);
+        new(m.Id, m.Version, parameters, m.Reads) { CodeHash = CodeHash.Of(m) };
 }

@@ -9,9 +9,15 @@ namespace SignalPipeline.Analysis.Publication;
 /// from the DPIA register so that what is published is exactly what is approved.</summary>
 public static class AlgoritmeregisterEntry
 {
-    public static JsonObject For(ModelApproval a, DpiaRegister register)
+    /// <param name="quality">The measured quality per model version (models.md v2), published in the risks field when there are decisions.</param>
+    public static JsonObject For(ModelApproval a, DpiaRegister register, IReadOnlyList<Signals.QualityRow>? quality = null)
     {
-        var model = ModelCatalogue.Find(a.Id);
+        var model = ModelCatalogue.Find(a.Id, a.Version);
+        var measured = quality?.FirstOrDefault(q => q.Model == a.Id && q.Version == a.Version) is { Decided: > 0 } q
+            ? $" Gemeten kwaliteit van versie {a.Version}: {q.Doorgezet} van {q.Decided} beoordeelde signalen doorgezet (precisie {Pct(q.Precision)})" +
+              (q.Lift is { } lift ? $"; de willekeurige controlesteekproef haalt {Pct(q.ControlRate)}, het model is {lift.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')} keer zo goed als toeval." : "; nog geen vergelijking met de controlesteekproef.") +
+              (q.StopMet ? " Het stopcriterium uit het DPIA-register is bereikt: het model is voorgesteld voor schorsing." : "")
+            : "";
         var rule = model is null ? a.Name : ModelCatalogue.Explain(model, a.Parameters);
         var categories = new JsonArray("Openbare orde en veiligheid");
         if (a.Theme.Contains("woon", StringComparison.OrdinalIgnoreCase)) categories.Add("Wonen");
@@ -35,8 +41,8 @@ public static class AlgoritmeregisterEntry
                 "ziet waarom het is ontstaan, en besluit tot registratie of afwijzing met een reden. Een identiteit is alleen zichtbaar na een " +
                 "geschreven reden en elke inzage wordt vastgelegd.", 2500),
             ["risks"] = Clip("Fout-positieven door verouderde of onjuiste registraties; concentratie van signalen in bepaalde wijken (elke run " +
-                "rapporteert de spreiding per postcodegebied); het model leert niet van eerdere besluiten, zodat er geen terugkoppeling ontstaat.", 2500),
-            ["lawful_basis"] = Clip(a.LegalBasis, 2500),
+                "rapporteert de spreiding per postcodegebied); het model leert niet van eerdere besluiten, zodat er geen terugkoppeling ontstaat." + measured, 2500),
+            ["lawful_basis"] = Clip(a.LegalBasis + (a.Controller is { } c ? $" Verwerkingsverantwoordelijke: {c}." : ""), 2500),
             ["impacttoetsen"] = Clip($"DPIA {a.DpiaReference}, goedgekeurd door {a.ApprovedBy} op {a.ApprovedOn:yyyy-MM-dd}; herbeoordeling uiterlijk {a.ReviewBy:yyyy-MM-dd}.", 2500),
             ["impacttoetsen_grouping"] = new JsonArray(new JsonObject { ["title"] = "Data Protection Impact Assessment (DPIA)" }),
             ["source_data"] = Clip($"Gemeentelijke extracten, per bron de gelezen kolommen: {sources}.", 2500),
@@ -58,6 +64,8 @@ public static class AlgoritmeregisterEntry
     {
         "brp" => "BRP", "bag" => "BAG", "permits" => "vergunningen", "enforcement" => "handhaving", _ => source,
     };
+
+    static string Pct(decimal? d) => d is { } v ? $"{Math.Round(v * 100)}%" : "—";
 
     static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }

@@ -65,6 +65,23 @@ public sealed record ModelApproval(
     DateOnly ApprovedOn,
     DateOnly ReviewBy,
     IReadOnlyDictionary<string, decimal> Parameters,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Reads);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Reads)
+{
+    /// <summary>The verwerkingsverantwoordelijke (controller) for this processing.</summary>
+    public string? Controller { get; init; }
+    /// <summary>The retention terms that apply, in words (protocol art. 12).</summary>
+    public string? Retention { get; init; }
+    /// <summary>SHA-256 of the model's implementation as approved (docs/dpia-register.md, "code hash"): a build whose model
+    /// code differs is refused by the gate. Null: the approval binds no code (refused too).</summary>
+    public string? CodeHash { get; init; }
+    /// <summary>Objects this model never raises (institutions: maatschappelijke opvang, the municipality's own briefadres,
+    /// care homes), as plain verblijfsobject ids; pseudonymised when the register is loaded for a run.</summary>
+    public IReadOnlyList<string> Exclusions { get; init; } = [];
+    /// <summary>When the model should be stopped: proposed for suspension once met (models.md v2).</summary>
+    public StopCriterion? StopCriterion { get; init; }
+}
+
+/// <summary>Precision below <paramref name="MinPrecision"/> once at least <paramref name="MinDecisions"/> of its signals are decided.</summary>
+public sealed record StopCriterion(int MinDecisions, decimal MinPrecision);
 
 public sealed class RegisterException(string message) : Exception(message);

@@ -5,7 +5,11 @@ public sealed record ModelDescriptor(
     string Id,
     string Version,
     IReadOnlyDictionary<string, decimal> Parameters,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Reads);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Reads)
+{
+    /// <summary>SHA-256 of the model's implementation as built; null only in tests of the other checks.</summary>
+    public string? CodeHash { get; init; }
+}
 
 public enum GateOutcome { Run, Shadow, Refused }
 
@@ -22,6 +26,10 @@ public static class ModelGate
         if (a.Status == ApprovalStatus.Suspended) return Refuse($"model {model.Id} is suspended in the DPIA register", a);
         if (a.Version != model.Version)
             return Refuse($"register approves version {a.Version}, the deployed model is version {model.Version}", a);
+        if (model.CodeHash is { } built && a.CodeHash != built)
+            return Refuse(a.CodeHash is null
+                ? $"the approval of {model.Id} {model.Version} binds no code hash; this build's is {built[..12]}"
+                : $"code hash differs: the register approved {a.CodeHash[..Math.Min(12, a.CodeHash.Length)]}, this build of {model.Id} {model.Version} is {built[..12]}", a);
         if (a.ReviewBy < runDate)
             return Refuse($"the approval expired: review-by date {a.ReviewBy:yyyy-MM-dd} is before the run date {runDate:yyyy-MM-dd}", a);
         if (a.ApprovedOn > runDate)

@@ -23,7 +23,13 @@ public sealed record RunInput(
     TimeProvider? Clock = null,
     AreaReportOptions? AreaReport = null,
     IReadOnlyDictionary<string, int>? MaxAgeDays = null,
-    IReadOnlySet<string>? Suppressed = null);
+    IReadOnlySet<string>? Suppressed = null)
+{
+    /// <summary>Per model id, the objects it never raises (the approval's exclusion list, pseudonymised).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>>? Exclusions { get; init; }
+    /// <summary>The run's random seed (control sample); null draws a fresh one, recorded in the run.</summary>
+    public int? Seed { get; init; }
+}
 
 /// <summary>Per source the oldest data a model may run on (docs/contracts/sources.md, "Freshness"): reference date minus
 /// the snapshot's peildatum, in days.</summary>
@@ -65,18 +71,22 @@ public static class NightlyRunner
         var previous = input.Previous.Where(s => s.State != RunState.Resolved).ToDictionary(s => s.Signal.SignalId, StringComparer.Ordinal);
         var signals = new List<RunSignal>();
         var modelRuns = new List<ModelRun>();
+        var seed = input.Seed ?? System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
+        var raisedObjects = new HashSet<string>(StringComparer.Ordinal);
         foreach (var model in input.Models)
         {
-            var (modelSignals, modelRun) = RunModel(model, input, world, previous);
+            var (modelSignals, modelRun) = RunModel(model, input, world, previous, seed, raisedObjects);
+            foreach (var s in modelSignals) if (s.State != RunState.Resolved && s.Signal.Object is { } o) raisedObjects.Add(o);
             signals.AddRange(modelSignals);
             modelRuns.Add(modelRun);
         }
-        return new RunOutcome(Record(input, started, sw.Elapsed.TotalSeconds, linkSeconds, world, modelRuns, signals), signals);
+        return new RunOutcome(Record(input, started, sw.Elapsed.TotalSeconds, linkSeconds, world, modelRuns, signals) with { Seed = seed }, signals);
     }
 
     /// <summary>One model: the gate, then its signals classified against the previous run. A refused or failed model's
     /// open signals are carried, not resolved: not looked at tonight is not gone.</summary>
-    static (IReadOnlyList<RunSignal> Signals, ModelRun Run) RunModel(ISignalModel model, RunInput input, LinkedWorld world, Dictionary<string, RunSignal> previous)
+    static (IReadOnlyList<RunSignal> Signals, ModelRun Run) RunModel(ISignalModel model, RunInput input, LinkedWorld world, Dictionary<string, RunSignal> previous,
+        int seed, IReadOnlySet<string> raisedObjects)
     {
         var parameters = ModelCatalogue.ParametersFor(model, input.ParameterOverrides);
         var decision = ModelGate.Check(ModelCatalogue.Describe(model, parameters), input.Register, input.ReferenceDate);
@@ -93,7 +103,10 @@ public static class NightlyRunner
         if (decision.Outcome == GateOutcome.Refused) return (Carried(), Outcome("refused", decision.Reason));
 
         var shadow = decision.Outcome == GateOutcome.Shadow;
-        var context = new ModelContext(world, input.ReferenceDate, input.Register.Municipality, parameters);
+        var context = new ModelContext(world, input.ReferenceDate, input.Register.Municipality, parameters)
+        {
+            RunId = input.RunId, Seed = seed, RaisedObjects = raisedObjects, Excluded = input.Exclusions?.GetValueOrDefault(model.Id) ?? new HashSet<string>(),
+        };
         var modelStart = Stopwatch.GetTimestamp();
         List<Signal> raised;
         try { raised = model.Run(context).OrderBy(s => s.SignalId, StringComparer.Ordinal).ToList(); }
@@ -104,9 +117,10 @@ public static class NightlyRunner
         }
         var signals = raised.Select(s => new RunSignal(s, previous.ContainsKey(s.SignalId) ? RunState.Continuing : RunState.New, shadow)).ToList();
         var raisedIds = raised.Select(s => s.SignalId).ToHashSet(StringComparer.Ordinal);
+        // A sample is not "no longer found" when tomorrow draws others: it is carried until it is decided.
         var resolved = previous.Values.Where(p => p.Signal.Model == model.Id && !raisedIds.Contains(p.Signal.SignalId))
-            .OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal).Select(p => new RunSignal(p.Signal, RunState.Resolved, shadow)).ToList();
-        var run = Outcome(shadow ? "shadow" : "ran", null, signals.Count(s => s.State == RunState.New), signals.Count(s => s.State == RunState.Continuing), resolved.Count) with
+            .OrderBy(p => p.Signal.SignalId, StringComparer.Ordinal).Select(p => new RunSignal(p.Signal, model.Samples ? RunState.Carried : RunState.Resolved, shadow)).ToList();
+        var run = Outcome(shadow ? "shadow" : "ran", null, signals.Count(s => s.State == RunState.New), signals.Count(s => s.State == RunState.Continuing), resolved.Count(s => s.State == RunState.Resolved)) with
         {
             Facts = context.Facts.Count > 0 ? new SortedDictionary<string, string>(context.Facts, StringComparer.Ordinal) : null,
             DurationSeconds = Math.Round(Stopwatch.GetElapsedTime(modelStart).TotalSeconds, 4),

@@ -37,11 +37,15 @@ public static class Reconciliation
             }
         }
         var ran = run.ModelsThatRan();
+        raisedIds.UnionWith(Carried(signals));
         var resolve = register.Values
             .Where(s => ran.Contains(s.Model) && !raisedIds.Contains(s.SignalId) && SignalState.Resolve(s, run.RunId, now).Change == Change.Resolved)
             .Select(s => s.SignalId).Order(StringComparer.Ordinal).ToList();
         return new RegisterPlan(intake, cont, resolve);
     }
+
+    /// <summary>Signals the run carried (a sample kept until decided): neither raised again nor resolved.</summary>
+    static IEnumerable<string> Carried(IEnumerable<RunSignal> signals) => signals.Where(s => s.State == RunState.Carried).Select(s => s.Signal.SignalId);
 
     /// <summary>The signals whose register state does not yet reflect this run (empty when the run may be completed).</summary>
     public static IReadOnlyList<string> NotApplied(RunRecord run, IReadOnlyList<RunSignal> signals, IReadOnlyDictionary<string, SignalState> register)
@@ -54,6 +58,7 @@ public static class Reconciliation
             if (register.GetValueOrDefault(o.SignalId) is not { } s || string.CompareOrdinal(s.AppliedRunId, run.RunId) < 0) missing.Add(o.SignalId);
         }
         var ran = run.ModelsThatRan();
+        raisedIds.UnionWith(Carried(signals));
         missing.AddRange(register.Values.Where(s => ran.Contains(s.Model) && !raisedIds.Contains(s.SignalId) && s.Raised
             && string.CompareOrdinal(s.AppliedRunId, run.RunId) < 0).Select(s => s.SignalId));
         return missing;

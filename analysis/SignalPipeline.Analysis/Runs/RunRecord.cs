@@ -40,6 +40,10 @@ public sealed record RunRecord
     /// <summary>The snapshots this run minimised once it was completed (docs/privacy.md): identity envelopes kept only for
     /// rows behind signals. Empty when each was minimised by an earlier run already.</summary>
     public IReadOnlyList<SnapshotMinimisation> Minimised { get; init; } = [];
+    /// <summary>The run's random seed: the control sample (CTL) drew with it, and a replay draws with it again.</summary>
+    public int? Seed { get; init; }
+    /// <summary>Per model, the SHA-256 of its implementation as built (the gate compared it with the approval).</summary>
+    public IReadOnlyDictionary<string, string>? CodeHashes { get; init; }
     /// <summary>Set once the run's snapshots have been through minimisation (even when there was nothing to drop).</summary>
     public bool MinimisationDone { get; init; }
 }

@@ -41,7 +41,26 @@ public sealed record Observation(
 }
 
 /// <summary>A phase-1 decision and the observation it was taken on (its basis stays readable after later nights).</summary>
-public sealed record Decision(ReviewState State, string Reason, string Actor, DateTimeOffset At, string ObservationRunId);
+public sealed record Decision(ReviewState State, string Reason, string Actor, DateTimeOffset At, string ObservationRunId)
+{
+    /// <summary>The outcome category (docs/contracts/models.md v2, "Outcomes and quality"); null for decisions recorded before it existed.</summary>
+    public Outcome? Outcome { get; init; }
+    /// <summary>The model version the decision judged (the observation on screen), so quality counts per version.</summary>
+    public string? ModelVersion { get; init; }
+}
+
+/// <summary>What a phase-1 decision concluded about the signal: the measure of a model's quality.</summary>
+public enum Outcome
+{
+    /// <summary>Taken into phase 2 (or handed to the police or another department): the signal held.</summary>
+    Doorgezet,
+    /// <summary>The facts do not hold.</summary>
+    Onterecht,
+    /// <summary>Already known or handled.</summary>
+    Bekend,
+    /// <summary>True, but not a priority now.</summary>
+    GeenPrioriteit,
+}
 
 /// <summary>What became of a signal taken further (the recipient's end result), which starts its retention term.</summary>
 public sealed record EndResult(string Result, string Actor, DateTimeOffset At);
@@ -208,14 +227,18 @@ public sealed record SignalState
             : new(current with { EndResult = new EndResult(result, actor, now), LastProcessedAt = now }, Change.Ended);
 
     /// <summary>The phase-1 decision on an open signal, bound to the observation on screen. Registered or dismissed only.</summary>
-    public static Transition Decide(SignalState current, ReviewState decision, string reason, string actor, DateTimeOffset now)
+    /// <param name="outcome">The outcome category; registering is always <see cref="Outcome.Doorgezet"/>, dismissing needs one of the others.</param>
+    public static Transition Decide(SignalState current, ReviewState decision, string reason, string actor, DateTimeOffset now, Outcome? outcome = null)
     {
         if (decision is not (ReviewState.Registered or ReviewState.Dismissed)) throw new ArgumentException($"a phase-1 decision is registered or dismissed, not {decision}");
+        if (decision == ReviewState.Registered) outcome = Outcome.Doorgezet;
+        else if (outcome == Outcome.Doorgezet) throw new ArgumentException("a dismissal cannot have the outcome doorgezet");
         if (current.RestrictedBy is not null) return new(null, Change.Restricted);
         if (current.Review != ReviewState.Open) return new(null, Change.NotOpen);
         return new(current with
         {
-            Review = decision, Decision = new Decision(decision, reason, actor, now, current.ObservationRunId), LastProcessedAt = now,
+            Review = decision, Decision = new Decision(decision, reason, actor, now, current.ObservationRunId) { Outcome = outcome, ModelVersion = current.ModelVersion },
+            LastProcessedAt = now,
             NonActiveSince = decision == ReviewState.Dismissed ? now : current.NonActiveSince,
         }, Change.Decided);
     }

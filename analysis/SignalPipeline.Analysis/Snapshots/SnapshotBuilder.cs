@@ -19,6 +19,8 @@ public sealed record IngestOptions
     /// <summary>Columns the delivery's format may leave empty although v1 requires them (LV BAG: a nummeraanduiding
     /// without postcode keeps its row, linkable by id only).</summary>
     public IReadOnlySet<string> Optional { get; init; } = new HashSet<string>();
+    /// <summary>The date the extract describes: ages (<c>volwassen</c>) are taken on it.</summary>
+    public DateOnly? Peildatum { get; init; }
 }
 
 /// <summary>Stopwatch ticks per ingest stage; validate excludes the pseudonymisation done while validating.</summary>
@@ -93,7 +95,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         var (index, rejection) = PlanColumns(headers, discarded);
         if (index is null) return Rejected(rejection!, 0, quarantine, discarded);
 
-        var layout = TableLayout.For(schema, index.Keys);
+        var layout = TableLayout.For(schema, index.Keys,
+            deriveVolwassen: schema.Name == "brp" && options.Peildatum is not null && register.PermittedColumns("brp").Contains(TableLayout.Volwassen));
         var spool = new SnapshotSpool(layout.Columns);
         var completed = false;
         try
@@ -262,6 +265,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                     break;
                 case ColumnKind.Envelope:
                     envelopeFields[spec.Name] = normalised;
+                    if (spec.Name == "geboortedatum" && layout.VolwassenOrdinal >= 0) row[layout.VolwassenOrdinal] = Adult(normalised);
                     break;
                 default:
                     row[layout.Ordinal(spec.Name)] = normalised;
@@ -288,6 +292,15 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         foreach (var group in schema.OneOfRequired)
             if (group.All(c => Cell(c) is null))
                 errors.Add((null, $"row needs at least one of {string.Join(", ", group)}"));
+    }
+
+    /// <summary>18 or older on the peildatum: "true" / "false"; a partial birth date (year or month unknown) is null,
+    /// which OVB counts as an adult (models.md v2).</summary>
+    string? Adult(string birth)
+    {
+        if (options.Peildatum is not { } peil || !DateOnly.TryParseExact(birth, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var born))
+            return null;
+        return (born.AddYears(18) <= peil) ? "true" : "false";
     }
 
     BuildResult Rejected(string reason, long read, List<QuarantineEntry> quarantine, List<DiscardedColumn>? discarded = null, long rejected = 0) =>

@@ -18,6 +18,9 @@ public sealed class TableLayout
     public int LineOrdinal => ordinals["_line"];
     public int VboGemeenteOrdinal => ordinals["_vbo_gemeente"];
     public int Pc4Ordinal => ordinals["_pc4"];
+    /// <summary>The derived analysis column <c>volwassen</c> (BRP, from the birth date on the peildatum), or -1.</summary>
+    public int VolwassenOrdinal => ordinals.TryGetValue(Volwassen, out var i) ? i : -1;
+    public const string Volwassen = "volwassen";
 
     TableLayout(List<string> columns, List<string> pseudonymised, List<string> enveloped, string key)
     {
@@ -31,7 +34,9 @@ public sealed class TableLayout
     /// <summary>Unknown names (a column absent from this file) get a scratch slot that is never stored.</summary>
     public int Ordinal(string name) => ordinals.TryGetValue(name, out var i) ? i : ordinals["_scratch"];
 
-    public static TableLayout For(SourceSchema schema, IEnumerable<string> present)
+    /// <param name="deriveVolwassen">Add <c>volwassen</c> (BRP with a birth date, when the register permits it): models
+    /// count adults without ever seeing the birth date, which stays in the envelope (models.md v2, OVB).</param>
+    public static TableLayout For(SourceSchema schema, IEnumerable<string> present, bool deriveVolwassen = false)
     {
         var set = present.ToHashSet();
         var columns = new List<string>();
@@ -47,6 +52,7 @@ public sealed class TableLayout
                 default: columns.Add(c.Name); break;
             }
         }
+        if (deriveVolwassen && set.Contains("geboortedatum")) columns.Add(Volwassen);
         if (!columns.Contains("verblijfsobject_id")) columns.Add("verblijfsobject_id");
         columns.Add("adres");
         if (set.Overlaps(AddressParts)) pseudo.Add("adres");

@@ -73,6 +73,7 @@ public static class CliApp
     {
         Storage.KeysUnavailableException or Storage.KeysChangedException => (3, $"refused: {e.Message}"),
         Storage.StorageUnavailableException => (3, $"refused: {e.Message}"),
+        Storage.RegisterRefusedException or Pipeline.ReplayImpossibleException => (3, $"refused: {e.Message}"),
         _ when Storage.StorageFault.IsUnreachable(e) => (3, "refused: the storage account could not be reached; nothing was changed: run the same command again when it is back"),
         CliException or ArgumentException or Analysis.Register.RegisterException or InvalidOperationException
             or Pipeline.RunIncompleteException or Storage.NightlyBusyException or InjectedFaultException => (1, $"error: {e.Message}"),

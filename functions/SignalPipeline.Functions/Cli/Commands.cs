@@ -14,7 +14,8 @@ public static class Commands
         var root = new RootCommand($"SignalPipeline: data-driven signals for the bestuurlijke aanpak ondermijning.\n{ExitCodes}")
         {
             Options.Territory(), Options.Register(),
-            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), SampleBrp(cx), BenchAno(cx), BenchFormats(cx),
+            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), Dpia(cx), Models(cx), Runs(cx),
+            SampleBrp(cx), BenchAno(cx), BenchFormats(cx),
         };
         // No verb: the help, and a usage error's exit code.
         root.SetAction(parsed => { new System.CommandLine.Help.HelpAction().Invoke(parsed); return 1; });
@@ -118,6 +119,39 @@ public static class Commands
             command.Add(verb);
         }
         return command;
+    }
+
+    /// <summary>The DPIA register's lifecycle (cli.md v2): show, propose (a DPIA reviewer approves in the reviewer UI), suspend.</summary>
+    static Command Dpia(CliContext cx)
+    {
+        var show = new Command("show", "the register in force, its approvals and the code hash each binds to, every version and suspension");
+        show.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.DpiaShowAsync(s, cx.Output)));
+        var file = new Argument<string>("file") { Description = "the register document (JSON) to propose" };
+        var note = new Option<string?>("--note") { Description = "why this version (shown to the DPIA reviewer)" };
+        var propose = new Command("propose", "propose a new register version; it governs only after a DPIA reviewer (not you) approves it in the reviewer UI") { file, note };
+        propose.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.DpiaProposeAsync(s, p.GetValue(file)!, p.GetValue(note), cx.Output)));
+        var model = new Argument<string>("model") { Description = "the model id, e.g. OVB" };
+        var reason = Options.Required("--reason", "why (goes into the audit log)");
+        var suspend = new Command("suspend", "stop one model at once (the emergency brake: no second person needed); effective at the next run") { model, reason };
+        suspend.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.DpiaSuspendAsync(s, p.GetValue(model)!, p.GetValue(reason)!, cx.Output)));
+        return new Command("dpia", "the DPIA register in storage (exit 3 when a step is refused)") { show, propose, suspend };
+    }
+
+    static Command Models(CliContext cx)
+    {
+        var format = new Option<string>("--format") { Description = "text or json (one object per line)", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var quality = new Command("quality", "per model version: signals, decisions, outcomes, precision and lift against the control sample") { format };
+        quality.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.ModelsQualityAsync(s, p.GetValue(format)!, cx.Output)));
+        return new Command("models", "the models and how they fare") { quality };
+    }
+
+    static Command Runs(CliContext cx)
+    {
+        var run = new Argument<string>("run-id") { Description = "the run to recompute" };
+        var replay = new Command("replay", "recompute a run from its lineage and compare (exit 0 identical, 1 differs, 3 cannot)") { run };
+        replay.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.ReplayAsync(s, p.GetValue(run)!, cx.Output)));
+        return new Command("runs", "past runs") { replay };
     }
 
     static Command SampleBrp(CliContext cx)

@@ -31,8 +31,16 @@ public sealed class AppServices : IDisposable
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock, LoadRegister, Settings);
     public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock, Minimisation);
 
-    /// <summary>Read on every use, so a changed register file counts from the next run on (its hash is recorded).</summary>
-    public DpiaRegister LoadRegister() => DpiaRegister.Load(Settings.RegisterPath);
+    public DpiaRegisterStore DpiaRegisters => new(Storage, Audit, Clock);
+    public ReplayService Replay => new(Storage, Runs, Snapshots, DpiaRegisters, Keys, Settings, Clock);
+
+    /// <summary>The register that governs now: the newest approved version in storage with its suspensions (installed from
+    /// the packaged file the first time), read on every use so an approval or a suspension counts from the next run on.
+    /// A register file given explicitly (<c>--register</c>, <c>SignalPipeline:Register</c>) is used as it is instead: for
+    /// development and tests only, and every run records it (docs/dpia-register.md).</summary>
+    public async Task<DpiaRegister> LoadRegister(CancellationToken ct = default) =>
+        Settings.RegisterFileGiven ? DpiaRegister.Load(Settings.RegisterPath) with { RegisterVersion = DpiaRegister.Load(Settings.RegisterPath).RegisterVersion + " (bestand)" }
+            : (await DpiaRegisters.EffectiveAsync(Settings.RegisterPath, ct)).Register;
 
     /// <summary>Storage per docs/contracts/cli.md: a configured account wins; otherwise local Azurite, started when nothing listens.</summary>
     public static async Task<AppServices> CreateAsync(PipelineSettings settings, TextWriter log, TimeProvider? clock = null, CancellationToken ct = default)

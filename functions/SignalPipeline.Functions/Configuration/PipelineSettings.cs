@@ -11,6 +11,8 @@ public sealed record PipelineSettings
     public string? AuditAccountName { get; init; }
     public string? KeyVaultUri { get; init; }
     public string RegisterPath { get; init; } = "";
+    /// <summary>The register file was configured explicitly: it governs as it is, outside the stored lifecycle (development, tests).</summary>
+    public bool RegisterFileGiven { get; init; }
     public IReadOnlyList<string> Territory { get; init; } = ["1771"];
     public bool DeleteRawAfterIngest { get; init; } = true;
     public double MaxRejectedShare { get; init; } = 0.05;
@@ -58,6 +60,7 @@ public sealed record PipelineSettings
             AuditAccountName = Blank(c["Storage:AuditAccountName"]),
             KeyVaultUri = Blank(c["KeyVault:Uri"]),
             RegisterPath = c["SignalPipeline:Register"] ?? Path.Combine(AppContext.BaseDirectory, "config", "dpia-register.json"),
+            RegisterFileGiven = c["SignalPipeline:Register"] is not null,
             Territory = (c["SignalPipeline:Territory"] ?? "1771").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             DeleteRawAfterIngest = !bool.TryParse(c["SignalPipeline:DeleteRawAfterIngest"], out var d) || d,
             MaxRejectedShare = double.TryParse(c["SignalPipeline:MaxRejectedShare"], System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 0.05,

@@ -62,7 +62,8 @@ public static class HttpProgram
     {
         di.AddSingleton(services.Settings);
         di.AddSingleton(services.Clock);
-        di.AddSingleton(new DpiaRegisterFile(services.Settings.RegisterPath));
+        di.AddSingleton(new RegisterInForce(services.LoadRegister));
+        di.AddSingleton(services.DpiaRegisters);
         di.AddSingleton(services.Register);
         di.AddSingleton(services.Runs);
         di.AddSingleton(services.Snapshots);

@@ -76,14 +76,14 @@ public sealed partial class IngestService
         }
 
         var material = await keys.GetAsync(ct);
-        var reg = register();
+        var reg = await register(ct);
         var snapshotId = SnapshotStore.SnapshotIdFor(source, date, composite);
         await lineage.EmitAsync(OpenLineage.IngestStart(reg.Municipality, source, date, fileName, snapshotId, clock.GetUtcNow()), ct);
         var previous = await snapshots.CurrentIdAsync(source, date, ct);
 
         using var pseudonymiser = new Pseudonymiser(material.PseudonymKey, material.PseudonymKeyVersion);
         var envelope = new IdentityEnvelope(material.EnvelopeKey, material.EnvelopeKeyVersion);
-        var options = new IngestOptions { MaxRejectedShare = settings.MaxRejectedShare, Progress = progress is null ? null : rows => progress(new IngestProgress(rows, 0, 0)) };
+        var options = new IngestOptions { MaxRejectedShare = settings.MaxRejectedShare, Peildatum = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Progress = progress is null ? null : rows => progress(new IngestProgress(rows, 0, 0)) };
         SnapshotBuilder Builder(IngestOptions o) => new(SourceSchema.For(source), reg, pseudonymiser, envelope, o);
         var scope = new List<IDisposable>();
         string format = FormatIds.CsvV1;

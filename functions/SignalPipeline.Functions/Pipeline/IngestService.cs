@@ -22,7 +22,7 @@ public sealed record IngestOutcome(string BlobName, string Outcome, SnapshotMani
 
 /// <summary>The blob-arrival path: probe (hash, encoding, delimiter) → skip if seen → build the snapshot from a
 /// second stream → store, or quarantine. The blob is streamed twice and never loaded whole.</summary>
-public sealed partial class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<DpiaRegister> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
+public sealed partial class IngestService(StorageClients storage, SnapshotStore snapshots, IKeyProvider keys, Func<CancellationToken, Task<DpiaRegister>> register, PipelineSettings settings, TimeProvider clock, LineageLog lineage)
 {
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
@@ -58,7 +58,7 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
 
         // Keys first: without them nothing is written (fail closed).
         var material = await keys.GetAsync(ct);
-        var reg = register();
+        var reg = await register(ct);
         var snapshotId = SnapshotStore.SnapshotIdFor(source, date, probe.Sha256);
         if (await PendingSiblingsAsync(source, date, fileName, probe.Sha256, ct) is { Count: > 0 } siblings)
             return await RejectAmbiguousAsync(blobName, probe, siblings, material, reg, ct);
@@ -74,7 +74,7 @@ public sealed partial class IngestService(StorageClients storage, SnapshotStore 
             await using var s = await blob.OpenReadAsync(cancellationToken: ct);
             var builder = new SnapshotBuilder(SourceSchema.For(source), reg, pseudonymiser, envelope, new IngestOptions
             {
-                MaxRejectedShare = settings.MaxRejectedShare,
+                MaxRejectedShare = settings.MaxRejectedShare, Peildatum = DateOnly.ParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 Progress = progress is null ? null : rows => progress(new IngestProgress(rows, s.Position, probe.Bytes)),
             });
             result = await builder.BuildAsync(s, fileName, probe.IsUtf8, probe.Separator, ct);

@@ -36,7 +36,7 @@ public sealed record NightlyProgress(int Step, int Steps, string Stage)
 /// One nightly at a time (<see cref="NightlyLock"/>). A back-fill (a date before the latest completed run) records
 /// its run and changes nothing in the register.</summary>
 public sealed class NightlyService(StorageClients storage, SnapshotStore snapshots, RunStore runs, CandidateRegister register, IntakeService intake,
-    IKeyProvider keys, Func<DpiaRegister> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage, MinimisationService minimisation)
+    IKeyProvider keys, Func<CancellationToken, Task<DpiaRegister>> dpia, PipelineSettings settings, TimeProvider clock, LineageLog lineage, MinimisationService minimisation)
 {
     /// <summary>Fault drills (<see cref="FaultPoints"/>).</summary>
     public FaultPoints Faults { get; init; } = FaultPoints.None;
@@ -67,7 +67,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         }
 
         // 2. The inputs this date would use now; the same inputs as a completed run of this date: nothing to do.
-        var reg = dpia();
+        var reg = await dpia(ct);
         var area = territory ?? settings.Territory;
         var manifests = new Dictionary<string, SnapshotManifest>();
         foreach (var source in SourceSchema.All)
@@ -96,13 +96,15 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         foreach (var (source, m) in manifests) loaded[source] = new LoadedSnapshot(m, await snapshots.LoadAsync(m, ct: ct));
         var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
         var backfill = index.Any(r => r.Status == RunStatus.Completed && !r.Backfill && string.CompareOrdinal(r.ReferenceDate, date) > 0);
-        var models = ModelCatalogue.V1;
+        var models = ModelCatalogue.For(reg);
         Report(2, $"linking the sources and running {models.Count} models on {loaded.Values.Sum(l => l.Manifest.RowsAccepted):N0} rows");
         var outcome = NightlyRunner.Run(new RunInput(await runs.NextIdAsync(referenceDate, ct), referenceDate, trigger, area, reg, loaded,
-            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport, settings.MaxAgeDays, suppressed));
+            previousId, previous, models, settings.ModelParameters, clock, settings.AreaReport, settings.MaxAgeDays, suppressed)
+            { Exclusions = Exclusions(reg, key) });
         var record = outcome.Record with
         {
             Status = backfill ? RunStatus.Completed : RunStatus.Intake, Backfill = backfill, KeyFingerprint = key.PseudonymFingerprint, InputsSha256 = inputs,
+            CodeHashes = models.ToDictionary(m => m.Id, CodeHash.Of),
         };
         Faults.Reach("computed");
         Report(3, $"storing run {record.RunId} and its {outcome.Signals.Count:N0} signals");
@@ -120,7 +122,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
     }
 
     (System.Text.Json.Nodes.JsonObject Start, System.Text.Json.Nodes.JsonObject End) LineageEvents(RunRecord record) =>
-        OpenLineage.Nightly(record, ModelCatalogue.V1.ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
+        OpenLineage.Nightly(record, ModelCatalogue.All.Where(m => record.Models.Any(r => r.Model == m.Id && r.Version == m.Version)).ToDictionary(m => m.Id, m => m.Reads), clock.GetUtcNow());
 
     /// <summary>Reconciles the register with a stored run, drains the intake, verifies, marks the run completed and
     /// minimises the snapshots it used.</summary>
@@ -173,6 +175,15 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var minimised = completed with { Minimised = await minimisation.AfterRunAsync(completed, ct), MinimisationDone = true };
         await runs.SaveRecordAsync(minimised, ct);
         return minimised;
+    }
+
+    /// <summary>The approvals' exclusion lists (plain verblijfsobject ids of institutions), pseudonymised with the run's
+    /// key so the models compare them with the snapshots; the plain ids never leave the register.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> Exclusions(DpiaRegister reg, Analysis.Privacy.KeyMaterial key)
+    {
+        using var pseudonymiser = new Analysis.Privacy.Pseudonymiser(key.PseudonymKey, key.PseudonymKeyVersion);
+        return reg.Models.Where(m => m.Exclusions.Count > 0).ToDictionary(m => m.Id,
+            m => (IReadOnlySet<string>)m.Exclusions.Select(v => pseudonymiser.Pseudonymise(Analysis.Privacy.IdKind.Verblijfsobject, v.Trim())).ToHashSet(StringComparer.Ordinal));
     }
 
     static void CheckKeys(IEnumerable<SnapshotManifest> manifests, string fingerprint)

@@ -30,7 +30,7 @@ public sealed record ErasureReport(int SignalsChanged, int SignalsDeleted, int S
 /// <summary>Data-subject requests (protocol art. 14). The BSN is checked and pseudonymised at the door and never stored;
 /// every request is audited with its reason.</summary>
 public sealed class SubjectRequestService(StorageClients storage, SnapshotStore snapshots, CandidateRegister register, RunStore runs, AuditLog audit, IKeyProvider keys, TimeProvider clock,
-    Func<Analysis.Register.DpiaRegister>? dpia = null, PipelineSettings? settings = null)
+    Func<CancellationToken, Task<Analysis.Register.DpiaRegister>>? dpia = null, PipelineSettings? settings = null)
 {
     static readonly (string Source, string Column)[] PersonColumns = [("brp", "bsn"), ("permits", "aanvrager_bsn"), ("enforcement", "betrokkene_bsn")];
 
@@ -62,17 +62,18 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
             .OrderBy(c => c.SignalId, StringComparer.Ordinal).ToList();
         var ids = signals.Select(s => s.SignalId).ToHashSet();
         var trail = (await audit.ReadAllAsync(ct)).Where(e => e.SignalId is { } s && ids.Contains(s)).OrderBy(e => e.At).ToList();
-        return new SubjectReport(signals, rows, trail) { Purposes = Purposes(signals), Retention = RetentionInWords() };
+        return new SubjectReport(signals, rows, trail) { Purposes = await PurposesAsync(signals, ct), Retention = RetentionInWords() };
     }
 
     /// <summary>Art. 15 AVG: purposes, legal basis, categories and the models' logic, from the DPIA register and the models themselves.</summary>
-    IReadOnlyList<ModelPurpose> Purposes(IEnumerable<SignalState> signals)
+    async Task<IReadOnlyList<ModelPurpose>> PurposesAsync(IEnumerable<SignalState> signals, CancellationToken ct)
     {
-        var register = dpia?.Invoke();
-        return signals.Select(s => s.Model).Distinct().Order(StringComparer.Ordinal).Select(id =>
+        var register = dpia is null ? null : await dpia(ct);
+        return signals.GroupBy(s => s.Model).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {
+            var id = g.Key;
             var a = register?.Find(id);
-            var model = Analysis.Models.ModelCatalogue.Find(id);
+            var model = Analysis.Models.ModelCatalogue.Find(id, g.First().ModelVersion);
             var categories = model?.Reads.Select(r => $"{r.Key}: {string.Join(", ", r.Value)}").ToList() ?? [];
             return new ModelPurpose(id, a?.Name ?? model?.Name ?? id, a?.Purpose ?? "", a?.LegalBasis ?? "", categories,
                 model is null ? "" : Analysis.Models.ModelCatalogue.Explain(model, a?.Parameters ?? model.DefaultParameters));
@@ -238,8 +239,9 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         var loaded = new Dictionary<string, Analysis.Runs.LoadedSnapshot>();
         foreach (var use in run.Snapshots)
             if (await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m) loaded[m.Source] = new(m, await snapshots.LoadAsync(m, ct: ct));
-        var again = Analysis.Runs.NightlyRunner.Run(new Analysis.Runs.RunInput(run.RunId, DateOnly.Parse(run.ReferenceDate), "erasure", run.Territory, dpia(),
-            loaded, null, [], Analysis.Models.ModelCatalogue.V1, settings.ModelParameters, clock, settings.AreaReport));
+        var reg = await dpia(ct);
+        var again = Analysis.Runs.NightlyRunner.Run(new Analysis.Runs.RunInput(run.RunId, DateOnly.Parse(run.ReferenceDate), "erasure", run.Territory, reg,
+            loaded, null, [], Analysis.Models.ModelCatalogue.For(reg), settings.ModelParameters, clock, settings.AreaReport) { Seed = run.Seed, Exclusions = NightlyService.Exclusions(reg, await keys.GetAsync(ct)) });
         var ran = run.ModelsThatRan();
         ran.IntersectWith(again.Record.ModelsThatRan());
         var raised = again.Signals.Select(s => s.Signal.SignalId).ToHashSet(StringComparer.Ordinal);

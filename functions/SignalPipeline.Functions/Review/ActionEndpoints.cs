@@ -42,22 +42,26 @@ public static class ActionEndpoints
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<ConfirmDismissPage>, RazorComponentResult<MessagePage>>> DecideAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, IAntiforgery antiforgery,
-        string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, CancellationToken ct)
+        string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, [FromForm] string? outcome, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
         if (status is null) return View.Message(user, "Onbekende actie", status: 400, backTo: BackTo(id));
         if (ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, BackTo(id), "Geen besluit vastgelegd");
+        // Every decision records its outcome category (models.md v2): registering is "doorgezet", a dismissal says why.
+        Outcome? category = outcome switch { "onterecht" => Outcome.Onterecht, "bekend" => Outcome.Bekend, "geen_prioriteit" => Outcome.GeenPrioriteit, _ => null };
+        if (status == ReviewState.Dismissed && category is null)
+            return View.Message(user, "Uitkomst ontbreekt", "Kies bij afwijzen de uitkomst: onterecht, al bekend of geen prioriteit. Die telt mee in de kwaliteitscijfers van het model.", 400, BackTo(id), "Geen besluit vastgelegd");
         if (await register.GetAsync(id, ct) is not { } current) return View.SignalNotFound(user);
         if (current.RestrictedBy is { } request) return Restricted(user, id, request);
         if (current.Review != ReviewState.Open) return AlreadyDecided(user, id);
         if (status == ReviewState.Dismissed && confirm != "ja")
-            return View.Page<ConfirmDismissPage>(new { User = user, SignalId = id, Reason = reason!.Trim(), Tokens = antiforgery.GetAndStoreTokens(http) });
-        var result = await register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct);
+            return View.Page<ConfirmDismissPage>(new { User = user, SignalId = id, Reason = reason!.Trim(), Outcome = outcome!, Tokens = antiforgery.GetAndStoreTokens(http) });
+        var result = await register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct, category);
         if (result == DecideResult.NotFound) return View.SignalNotFound(user);
         if (result == DecideResult.AlreadyDecided) return AlreadyDecided(user, id);
         if (result == DecideResult.Restricted) return Restricted(user, id, "(art. 18 AVG)");
-        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value)), ct);
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value) + (status == ReviewState.Dismissed ? $" ({CandidateRegister.Nl(category!.Value)})" : "")), ct);
         return TypedResults.Redirect(BackTo(id));
     }
 

@@ -27,6 +27,7 @@ public static class ReviewEndpoints
         ActionEndpoints.Map(coordinator);
         SubjectEndpoints.Map(coordinator);
         ReviewerEndpoints.Map(oversight, dpia);
+        DpiaEndpoints.Map(oversight, dpia);
         if (settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
     }
 
@@ -43,11 +44,14 @@ public static class ReviewEndpoints
 
     /// <summary>One register query per page: the list, its filter options and the count come from the same read.</summary>
     static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, RequestRegister requests, PipelineSettings settings, TimeProvider clock,
-        string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct)
+        RegisterInForce inForce, string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct)
     {
         var filter = new SignalFilter(model, theme, status, state, from, to, inactive == "1", Math.Max(1, page ?? 1));
         var all = await register.ListAsync(ct);
-        var filtered = filter.Apply(all);
+        // A suspended model's open candidates leave the list at once (kept and marked; shown with "ook niet-actieve").
+        var suspended = await SuspendedModelsAsync(inForce, ct);
+        var withdrawn = all.Where(c => c.Review == Analysis.Signals.ReviewState.Open && suspended.Contains(c.Model)).ToList();
+        var filtered = filter.Apply(filter.Inactive ? all : all.Except(withdrawn).ToList());
         return View.Page<SignalListPage>(new
         {
             User = Principal.From(http)!,
@@ -62,15 +66,20 @@ public static class ReviewEndpoints
             OverdueRequests = Principal.From(http)!.IsAny(Principal.Coordinator) ? (await requests.ListAsync(ct)).Count(r => r.Overdue(Today(clock))) : 0,
             DutyReviewsDue = all.Where(c => c.InformationDuty?.ReviewDue(Today(clock)) == true).OrderBy(c => c.InformationDuty!.ReviewBy).ToList(),
             Explain = (Func<Analysis.Signals.SignalState, string>)(c => ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters)),
+            Withdrawn = withdrawn.Count, SuspendedModels = suspended,
         });
     }
 
+    static async Task<IReadOnlySet<string>> SuspendedModelsAsync(RegisterInForce inForce, CancellationToken ct) =>
+        (await inForce.LoadAsync(ct)).Models.Where(m => m.Status == Analysis.Register.ApprovalStatus.Suspended).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+
     static async Task<Results<RazorComponentResult<SignalPage>, RazorComponentResult<MessagePage>>> SignalAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, PipelineSettings settings, IAntiforgery antiforgery,
-        string id, CancellationToken ct)
+        RegisterInForce inForce, string id, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view", id, null, null), ct);
+        var suspended = (await SuspendedModelsAsync(inForce, ct)).Contains(c.Model);
         return View.Page<SignalPage>(new
         {
             User = user,
@@ -78,8 +87,10 @@ public static class ReviewEndpoints
             Explanation = ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters),
             Observations = await register.ObservationsAsync(id, ct),
             History = await register.HistoryAsync(id, ct),
-            Tokens = user.IsAny(Principal.Coordinator) ? antiforgery.GetAndStoreTokens(http) : null,
+            // A suspended model's signal is not processed further: no actions until the model is approved again.
+            Tokens = user.IsAny(Principal.Coordinator) && !suspended ? antiforgery.GetAndStoreTokens(http) : null,
             Today = Today(clock),
+            ModelSuspended = suspended,
         });
     }
 }

@@ -58,16 +58,19 @@ public static class ReviewerEndpoints
         return TypedResults.Text(string.Concat(events.Select(e => e.ToJsonString() + "\n")), "application/x-ndjson");
     }
 
-    static async Task<RazorComponentResult<ModelsPage>> ModelsAsync(HttpContext http, DpiaRegisterFile dpiaRegister, CandidateRegister register, CancellationToken ct)
+    /// <summary>Model cards, and each model version's quality against the control sample (counts, never persons).</summary>
+    static async Task<RazorComponentResult<ModelsPage>> ModelsAsync(HttpContext http, RegisterInForce dpiaRegister, CandidateRegister register, CancellationToken ct)
     {
-        var decisions = (await register.ListAsync(ct)).GroupBy(c => c.Model).ToDictionary(g => g.Key, g => g.GroupBy(c => c.Review).ToDictionary(s => s.Key, s => s.Count()));
-        return View.Page<ModelsPage>(new { User = Principal.From(http), Register = dpiaRegister.Load(), Decisions = decisions });
+        var inForce = await dpiaRegister.LoadAsync(ct);
+        var quality = Analysis.Signals.ModelQuality.Compute(await register.ListAsync(ct), inForce);
+        return View.Page<ModelsPage>(new { User = Principal.From(http), Register = inForce, Quality = quality });
     }
 
-    static Results<ContentHttpResult, NotFound> AlgoritmeregisterEntryJson(DpiaRegisterFile dpiaRegister, string id)
+    static async Task<Results<ContentHttpResult, NotFound>> AlgoritmeregisterEntryJson(RegisterInForce dpiaRegister, CandidateRegister register, string id, CancellationToken ct)
     {
-        var register = dpiaRegister.Load();
-        return register.Find(id) is { } a ? TypedResults.Text(AlgoritmeregisterEntry.For(a, register).ToJsonString(), "application/json") : TypedResults.NotFound();
+        var inForce = await dpiaRegister.LoadAsync(ct);
+        var quality = Analysis.Signals.ModelQuality.Compute(await register.ListAsync(ct), inForce);
+        return inForce.Find(id) is { } a ? TypedResults.Text(AlgoritmeregisterEntry.For(a, inForce, quality).ToJsonString(), "application/json") : TypedResults.NotFound();
     }
 
     static async Task<Results<RazorComponentResult<LineagePage>, RazorComponentResult<MessagePage>>> LineageAsync(HttpContext http, CandidateRegister register, SnapshotStore snapshots, string signalId, CancellationToken ct)

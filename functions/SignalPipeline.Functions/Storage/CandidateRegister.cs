@@ -46,11 +46,11 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
 
     /// <summary>Open → registered or dismissed, with the coordinator's reason, bound to the observation on screen. A second
     /// click or a stale page gets <see cref="DecideResult.AlreadyDecided"/>.</summary>
-    public async Task<DecideResult> DecideAsync(string signalId, ReviewState decision, string reason, string actor, CancellationToken ct = default)
+    public async Task<DecideResult> DecideAsync(string signalId, ReviewState decision, string reason, string actor, CancellationToken ct = default, Outcome? outcome = null)
     {
         var now = time.GetUtcNow();
-        var change = await ApplyAsync(signalId, allowCreate: false, current => SignalState.Decide(current!, decision, reason, actor, now),
-            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-decision", Nl(decision), actor, reason, ct), ct);
+        var change = await ApplyAsync(signalId, allowCreate: false, current => SignalState.Decide(current!, decision, reason, actor, now, outcome),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-decision", Nl(decision) + (outcome is { } o && decision == ReviewState.Dismissed ? $" ({Nl(o)})" : ""), actor, reason, ct), ct);
         return change switch { Change.Decided => DecideResult.Done, Change.NotOpen => DecideResult.AlreadyDecided, Change.Restricted => DecideResult.Restricted, _ => DecideResult.NotFound };
     }
 
@@ -238,6 +238,11 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
     }
 
     /// <summary>The review states in the coordinator's words.</summary>
+    public static string Nl(Outcome o) => o switch
+    {
+        Outcome.Doorgezet => "doorgezet", Outcome.Onterecht => "onterecht", Outcome.Bekend => "al bekend", _ => "geen prioriteit",
+    };
+
     public static string Nl(ReviewState s) => s switch
     {
         ReviewState.Open => "kandidaat", ReviewState.Registered => "geregistreerd", ReviewState.Dismissed => "afgewezen",

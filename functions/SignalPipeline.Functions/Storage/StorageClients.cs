@@ -9,10 +9,11 @@ namespace SignalPipeline.Functions.Storage;
 /// identity (Azure). Knows the names of every container, queue and table the pipeline uses.</summary>
 public sealed class StorageClients
 {
-    public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs", Lineage = "lineage";
+    public const string Extracts = "extracts", Snapshots = "snapshots", Quarantine = "quarantine", Audit = "audit", Runs = "runs", Lineage = "lineage", Dpia = "dpia";
     public const string ArrivalsQueue = "extract-arrivals", IntakeQueue = "phase1-intake", IntakePoisonQueue = "phase1-intake-poison";
     public const string SignalsTable = "signals", HistoryTable = "signalhistory", ObservationsTable = "signalobservations";
     public const string IngestsTable = "ingests", RunsTable = "runs", KeysTable = "keys", SuppressionTable = "suppression", RequestsTable = "requests";
+    public const string DpiaVersionsTable = "dpiaversions", DpiaSuspensionsTable = "dpiasuspensions";
 
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
@@ -64,8 +65,8 @@ public sealed class StorageClients
     /// <summary>Creates what is missing. In Azure the Bicep templates create these; locally this makes Azurite ready.</summary>
     public async Task EnsureCreatedAsync(CancellationToken ct = default)
     {
-        foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs, Lineage }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
+        foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs, Lineage, Dpia }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var q in new[] { ArrivalsQueue, IntakeQueue, IntakePoisonQueue }) await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
-        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable, RequestsTable }) await Table(t).CreateIfNotExistsAsync(ct);
+        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable, RequestsTable, DpiaVersionsTable, DpiaSuspensionsTable }) await Table(t).CreateIfNotExistsAsync(ct);
     }
 }

@@ -30,7 +30,7 @@ public sealed class AnoShadowTests
         var experimental = TestData.DemoRegister();
         var snaps = await DemoSnapshots(experimental);
         RunOutcome Run(Analysis.Register.DpiaRegister r) =>
-            NightlyRunner.Run(new RunInput("R", new DateOnly(2026, 11, 23), "test", ["1771"], r, snaps, null, [], ModelCatalogue.V1));
+            NightlyRunner.Run(new RunInput("R", new DateOnly(2026, 11, 23), "test", ["1771"], r, snaps, null, [], ModelCatalogue.For(r)));
 
         var shadow = Run(experimental);
         var ano = shadow.Signals.Where(s => s.Signal.Model == "ANO").ToList();

@@ -190,14 +190,14 @@ public sealed class SecurityTests : IClassFixture<SecurityTests.Demo>
 
         var detail = await http.GetStringAsync($"/review/signals/{signal}");
         Assert.Contains("&lt;b&gt;mallory&lt;/b&gt;", detail); // the user's own name from the principal, as text
-        var confirm = await http.PostAsync($"/review/signals/{signal}/decision", Form(Token(detail), ("action", "dismiss"), ("reason", evil)));
+        var confirm = await http.PostAsync($"/review/signals/{signal}/decision", Form(Token(detail), ("action", "dismiss"), ("reason", evil), ("outcome", "onterecht")));
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var confirmPage = await confirm.Content.ReadAsStringAsync();
         Assert.Contains("id=\"confirm-form\"", confirmPage);
         Assert.DoesNotContain("<script>alert", confirmPage);
         Assert.Contains(Escaped(evil), confirmPage);
         Assert.Equal(Analysis.Signals.ReviewState.Open, (await register.GetAsync(signal))!.Review); // nothing happened yet
-        var done = await http.PostAsync($"/review/signals/{signal}/decision", Form(Token(confirmPage), ("action", "dismiss"), ("reason", evil), ("confirm", "ja")));
+        var done = await http.PostAsync($"/review/signals/{signal}/decision", Form(Token(confirmPage), ("action", "dismiss"), ("reason", evil), ("outcome", "onterecht"), ("confirm", "ja")));
         Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
         Assert.Equal(Analysis.Signals.ReviewState.Dismissed, (await register.GetAsync(signal))!.Review);
         var after = await http.GetStringAsync($"/review/signals/{signal}");

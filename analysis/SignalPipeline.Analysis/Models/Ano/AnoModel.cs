@@ -14,6 +14,7 @@ public sealed class AnoModel : ISignalModel
     public string Name => "Anomalie";
     public string Theme => "ondermijning algemeen";
     public ModelMethod Method => ModelMethod.UnsupervisedLearning;
+    public IReadOnlyList<string> SourceFiles => ["Ano/AnoModel.cs", "Ano/AnoFeatures.cs", "Ano/PcaAnomalyScorer.cs"];
 
     public IReadOnlyDictionary<string, decimal> DefaultParameters { get; } = new Dictionary<string, decimal>
     {

@@ -1,0 +1,19 @@
+using SignalPipeline.Analysis.Linking;
+
+namespace SignalPipeline.Analysis.Models;
+
+/// <summary>What every person-based rule of catalogue v2 shares (docs/contracts/models.md v2): registrations whose address
+/// the municipality is already investigating are counted and shown, and a signal whose every registration is already in
+/// onderzoek is not raised: it would add nothing but processing.</summary>
+public static class V2Rules
+{
+    public const string OnderzoekKey = "al_in_onderzoek";
+
+    public static bool AllInOnderzoek(IReadOnlyCollection<Registration> regs) => regs.Count > 0 && regs.All(r => r.InOnderzoek);
+
+    public static (string, object) OnderzoekEvidence(IEnumerable<Registration> regs) => (OnderzoekKey, regs.Count(r => r.InOnderzoek));
+
+    /// <summary>The explanation's sentence about it (v2 evidence only; empty for v1 signals and when none is in onderzoek).</summary>
+    public static string Onderzoek(Evidence e) =>
+        e.Has(OnderzoekKey) && e[OnderzoekKey] is not "0" ? $" Al in onderzoek: {e[OnderzoekKey]} inschrijving(en)." : "";
+}
