@@ -25,13 +25,14 @@ public static class World
     public const string EnforcementHeader = "zaak_id;handhavingstype;status;datum_start;betrokkene_bsn;betrokkene_kvk;verblijfsobject_id\n";
 
     public static async Task<RunOutcome> RunAsync(string bag, string brp, string? permits = null, DpiaRegister? register = null,
-        IReadOnlyList<RunSignal>? previous = null, string runId = "R1", string territory = "1771", string date = "2026-11-23", string? enforcement = null)
+        IReadOnlyList<RunSignal>? previous = null, string runId = "R1", string territory = "1771", string date = "2026-11-23", string? enforcement = null, int? seed = null,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, decimal>>? parameters = null)
     {
         register ??= TestData.DemoRegister();
         var snaps = new Dictionary<string, LoadedSnapshot>();
         async Task Add(string source, string csv)
         {
-            var r = await TestData.BuildAsync(source, csv, register);
+            var r = await TestData.BuildAsync(source, csv, register, peildatum: DateOnly.Parse(date));
             Assert.True(r.Table is not null, r.RejectionReason);
             snaps[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source + "-1", Source = source, Date = date, FileName = source + ".csv", Sha256 = "00", Status = "accepted", ResidentsPerPc4 = r.Result.ResidentsPerPc4 }, r.Table!);
         }
@@ -39,7 +40,9 @@ public static class World
         await Add("brp", brp);
         await Add("permits", permits ?? PermitsHeader + "Z-1;overig;verleend;2026-01-01;12345678;1771010000009999\n");
         await Add("enforcement", enforcement ?? EnforcementHeader + "H-1;controle;afgerond;2026-01-01;;;1771010000009999\n");
-        return NightlyRunner.Run(new RunInput(runId, DateOnly.Parse(date), "test", [territory], register, snaps, null, previous ?? [], ModelCatalogue.For(register)));
+        using var pseudonymiser = new Analysis.Privacy.Pseudonymiser(TestData.PseudonymKey, "test-1");
+        return NightlyRunner.Run(new RunInput(runId, DateOnly.Parse(date), "test", [territory], register, snaps, null, previous ?? [], ModelCatalogue.For(register), parameters)
+            { Exclusions = register.ExclusionsPseudonymised(pseudonymiser), Seed = seed });
     }
 }
 
@@ -178,8 +181,8 @@ public class GateTests
     [Fact]
     public void Review_date_edge_is_inclusive()
     {
-        Assert.Equal(GateOutcome.Run, Check(TestData.DemoRegister(), day: new DateOnly(2027, 5, 31)).Outcome);
-        Assert.Contains("expired", Check(TestData.DemoRegister(), day: new DateOnly(2027, 6, 1)).Reason);
+        Assert.Equal(GateOutcome.Run, Check(TestData.DemoRegister(), day: new DateOnly(2027, 12, 31)).Outcome);
+        Assert.Contains("expired", Check(TestData.DemoRegister(), day: new DateOnly(2028, 1, 1)).Reason);
     }
 
     [Fact]

@@ -24,7 +24,7 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Contains("ONTWIKKELMODUS", r.GetProperty("devBanner").GetString());
         Assert.Contains("model=OVB", r.GetProperty("listUrl").GetString());
         Assert.Equal(4, r.GetProperty("rows").GetInt32());
-        Assert.Matches(@"\d+ ingeschrevenen op \d+ m²: \d+,\d m² per persoon, norm 12", r.GetProperty("explanation").GetString());
+        Assert.Matches(@"\d+ (volwassen )?ingeschrevenen op \d+ m²: \d+,\d m² per persoon, norm 12", r.GetProperty("explanation").GetString());
         Assert.Equal(4, r.GetProperty("lineageRows").GetInt32());
         Assert.True(r.GetProperty("historyRows").GetInt32() >= 1);
         Assert.Matches(@"^\d{4}[A-Z]{2} \d+", r.GetProperty("revealedAddress").GetString());
@@ -33,8 +33,8 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.Contains("Past in casus woonfraude", r.GetProperty("historyAfterDecision").GetString());
         Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());
         Assert.Equal("Geen toegang", r.GetProperty("reviewerText").GetString());
-        Assert.Equal(7, r.GetProperty("runModels").GetInt32());
-        Assert.Equal(7, r.GetProperty("modelCards").GetInt32());
+        Assert.Equal(8, r.GetProperty("runModels").GetInt32());
+        Assert.Equal(8, r.GetProperty("modelCards").GetInt32());
         Assert.True(new FileInfo(Path.Combine(shots, "review-list.png")).Length > 1000);
         foreach (var shot in new[] { "review-detail.png", "review-reveal.png", "review-registered.png", "reviewer-run.png", "reviewer-models.png" })
             Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot);

@@ -48,6 +48,12 @@ public sealed record DpiaRegister(
         Sources.TryGetValue(source, out var cols) ? cols : [];
 
     public ModelApproval? Find(string modelId) => Models.FirstOrDefault(m => m.Id == modelId);
+
+    /// <summary>The approvals' exclusion lists (plain verblijfsobject ids of institutions), pseudonymised with the run's key
+    /// so the models compare them with the snapshots; the plain ids never leave the register.</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> ExclusionsPseudonymised(Privacy.Pseudonymiser pseudonymiser) =>
+        Models.Where(m => m.Exclusions.Count > 0).ToDictionary(m => m.Id,
+            m => (IReadOnlySet<string>)m.Exclusions.Select(v => pseudonymiser.Pseudonymise(Privacy.IdKind.Verblijfsobject, v.Trim())).ToHashSet(StringComparer.Ordinal));
 }
 
 public enum ApprovalStatus { Approved, Experimental, Suspended }

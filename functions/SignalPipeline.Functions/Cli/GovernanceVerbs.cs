@@ -54,7 +54,8 @@ public static class GovernanceVerbs
         if (format == "json")
         {
             foreach (var q in rows)
-                output.WriteLine(Json.Serialize(new
+                // Every field on every line, null included: a reader needs no knowledge of which ones may be missing.
+                output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     model = q.Model, model_version = q.Version, raised = q.Raised, open = q.Open, decided = q.Decided, doorgezet = q.Doorgezet,
                     onterecht = q.Onterecht, bekend = q.Bekend, geen_prioriteit = q.GeenPrioriteit, uncategorised = q.Uncategorised,

@@ -177,13 +177,11 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         return minimised;
     }
 
-    /// <summary>The approvals' exclusion lists (plain verblijfsobject ids of institutions), pseudonymised with the run's
-    /// key so the models compare them with the snapshots; the plain ids never leave the register.</summary>
+    /// <summary>The register's exclusion lists under the run's key (<see cref="DpiaRegister.ExclusionsPseudonymised"/>).</summary>
     public static IReadOnlyDictionary<string, IReadOnlySet<string>> Exclusions(DpiaRegister reg, Analysis.Privacy.KeyMaterial key)
     {
         using var pseudonymiser = new Analysis.Privacy.Pseudonymiser(key.PseudonymKey, key.PseudonymKeyVersion);
-        return reg.Models.Where(m => m.Exclusions.Count > 0).ToDictionary(m => m.Id,
-            m => (IReadOnlySet<string>)m.Exclusions.Select(v => pseudonymiser.Pseudonymise(Analysis.Privacy.IdKind.Verblijfsobject, v.Trim())).ToHashSet(StringComparer.Ordinal));
+        return reg.ExclusionsPseudonymised(pseudonymiser);
     }
 
     static void CheckKeys(IEnumerable<SnapshotManifest> manifests, string fingerprint)

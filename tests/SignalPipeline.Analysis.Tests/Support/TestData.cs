@@ -28,13 +28,13 @@ public static class TestData
         public long RowsDuplicate => Result.RowsDuplicate;
     }
 
-    public static async Task<Built> BuildAsync(string source, string csv, DpiaRegister? register = null, Encoding? encoding = null, string fileName = "test.csv")
+    public static async Task<Built> BuildAsync(string source, string csv, DpiaRegister? register = null, Encoding? encoding = null, string fileName = "test.csv", DateOnly? peildatum = null)
     {
         var bytes = (encoding ?? new UTF8Encoding(false)).GetBytes(csv);
         var probe = await ExtractProbe.ProbeAsync(new MemoryStream(bytes), false);
         using var p = new Pseudonymiser(PseudonymKey, "test-1");
         var builder = new SnapshotBuilder(Analysis.Extracts.SourceSchema.For(source), register ?? DemoRegister(), p,
-            new IdentityEnvelope(EnvelopeKey, "test-1"), new IngestOptions());
+            new IdentityEnvelope(EnvelopeKey, "test-1"), new IngestOptions { Peildatum = peildatum });
         var result = await builder.BuildAsync(new MemoryStream(bytes), fileName, probe.IsUtf8, probe.Separator);
         if (result.Spool is not { } spool) return new Built(result, null);
         await using (spool) return new Built(result, await spool.ReadTableAsync());

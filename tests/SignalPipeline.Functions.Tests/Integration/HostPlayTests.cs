@@ -74,7 +74,7 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var nightly = await http.PostAsJsonAsync("/NightlyRun", Invocation("timer", timer), HostFormat);
         Assert.Equal(HttpStatusCode.OK, nightly.StatusCode);
         var nightlyJson = await Response(nightly);
-        Assert.Contains("OVB 1.0.0: ran, new 4", Logs(nightlyJson));
+        Assert.Contains("OVB 2.0.0: ran, new 4", Logs(nightlyJson));
         Assert.Equal(11, nightlyJson.GetProperty("ReturnValue").GetProperty("queued").GetInt32()); // all six models' planted situations
         // The run completes only once every signal it raised is in the register: the nightly takes its own intake.
         Assert.Equal("completed", nightlyJson.GetProperty("ReturnValue").GetProperty("status").GetString());
@@ -116,7 +116,7 @@ public sealed class HostPlayTests(AzuriteFixture azurite) : IClassFixture<Azurit
         var page = await http.SendAsync(coordinator);
         Assert.True(page.StatusCode == HttpStatusCode.OK, program.Output);
         var html = await page.Content.ReadAsStringAsync();
-        Assert.Contains("7 ingeschrevenen op 38 m²: 5,4 m² per persoon, norm 12", html);
+        Assert.Contains("7 volwassen ingeschrevenen op 38 m²: 5,4 m² per persoon, norm 12", html);
         Assert.Equal(4, System.Text.RegularExpressions.Regex.Matches(html, "href=\"/review/signals/OVB-").Count);
     }
 

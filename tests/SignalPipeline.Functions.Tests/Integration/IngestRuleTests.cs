@@ -280,7 +280,7 @@ public sealed class IngestRuleTests : IClassFixture<AzuriteFixture>, IDisposable
     [Fact]
     public async Task Column_the_register_does_not_permit_is_discarded()
     {
-        var register = File.ReadAllText(TestData.RegisterPath).Replace("\"datum_aanvang_adreshouding\", \"in_onderzoek\"]", "\"datum_aanvang_adreshouding\"]");
+        var register = File.ReadAllText(TestData.RegisterPath).Replace("\"datum_aanvang_adreshouding\", \"in_onderzoek\", \"volwassen\"]", "\"datum_aanvang_adreshouding\", \"volwassen\"]");
         var path = Path.Combine(dir.Path, "register.json");
         await File.WriteAllTextAsync(path, register);
         var r = await Ingest("brp", Csv("brp", [ValidRow("brp", 1)]), services: Services(("SignalPipeline:Register", path)));

@@ -103,7 +103,7 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var runLink = Regex.Match(lineagePage, "href=\"/review/runs/(R[^\"]+)\"").Groups[1].Value;
         var runPage = await http.GetStringAsync($"/review/runs/{runLink}");
         Assert.Contains("nationaliteit (never permitted", runPage);
-        Assert.Contains("DPIA-DEMO-2026-01", runPage);
+        Assert.Contains("DPIA-DEMO-2026-03", runPage);
         Assert.Contains("id=\"areas\"", runPage);
         Assert.Contains("id=\"shadow-link\"", runPage);
         var shadowPage = await http.GetStringAsync($"/review/runs/{runLink}/schaduw");
@@ -112,8 +112,8 @@ public sealed class LineageTests(AzuriteFixture azurite) : IClassFixture<Azurite
         var runEvents = (await http.GetStringAsync($"/review/runs/{runLink}/openlineage")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["START", "COMPLETE"], runEvents.Select(e => JsonNode.Parse(e)!["eventType"]!.GetValue<string>()).ToArray());
         var models = await http.GetStringAsync("/review/models");
-        Assert.Contains("Overbewoning (OVB 1.0.0)", models);
-        Assert.Contains("minder dan 12 m² per bewoner", models);
+        Assert.Contains("Overbewoning (OVB 2.0.0)", models);
+        Assert.Contains("minder dan 12 m² per volwassene", models);
 
         // No content, no identities for the reviewer.
         Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/review")).StatusCode);

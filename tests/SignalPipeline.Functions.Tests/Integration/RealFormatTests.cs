@@ -94,11 +94,11 @@ public sealed class RealFormatTests
         var late = await p.Cli(new Dictionary<string, string?> { ["Sources:MaxAgeDays:brp"] = "60", ["Sources:MaxAgeDays:permits"] = "60", ["Sources:MaxAgeDays:enforcement"] = "60" },
             "nightly", "--date", "2026-12-12");
         Assert.True(late.Code == 0, late.Out + late.Err);
-        Assert.Contains("model OVB 1.0.0: refused — source too old: bag peildatum 2026-11-02 is 40 days old (max 35)", late.Out);
+        Assert.Contains("model OVB 2.0.0: refused — source too old: bag peildatum 2026-11-02 is 40 days old (max 35)", late.Out);
         Assert.DoesNotContain(": ran;", late.Out);
         Assert.Contains("intake: 0 messages", late.Out);
         var fresh = await p.Cli("nightly", "--date", "2026-11-05");
-        Assert.Contains("model OVB 1.0.0: ran; new 4", fresh.Out); // the same data three days old is fresh enough
+        Assert.Contains("model OVB 2.0.0: ran; new 4", fresh.Out); // the same data three days old is fresh enough
     }
 
     [Fact]

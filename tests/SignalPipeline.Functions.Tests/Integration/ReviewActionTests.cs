@@ -79,7 +79,7 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
 
         var decide = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "register"), ("reason", "Past in casus woonfraude Mierlo-Hout")));
         Assert.Equal(HttpStatusCode.Redirect, decide.StatusCode);
-        var again = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "dismiss"), ("reason", "Tweede klik op een oude pagina")));
+        var again = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "dismiss"), ("reason", "Tweede klik op een oude pagina"), ("outcome", "bekend")));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         var (after, _) = await Detail(http, signal);
         Assert.Contains("<td id=\"status\">geregistreerd</td>", after);

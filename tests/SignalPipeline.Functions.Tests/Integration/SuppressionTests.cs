@@ -28,7 +28,7 @@ public sealed class SuppressionTests
         var night = await p.Cli("nightly", "--date", "2026-11-03");
         Assert.True(night.Code == 0, night.Out + night.Err);
         Assert.Contains("suppression list: 1 rows of suppressed persons left out of every model", night.Out);
-        Assert.Contains("model BRF 1.0.0: ran; new 0, continuing 0, resolved 1", night.Out);
+        Assert.Contains("model BRF 2.0.0: ran; new 0, continuing 0, resolved 1", night.Out);
 
         var storage = new StorageClients(p.Azurite.ConnectionString, null);
         var entry = Assert.Single(await new SuppressionList(storage).ListAsync());

@@ -27,7 +27,7 @@ public sealed class WholePathTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Contains("nationaliteit (never permitted", output);
         // The generator's planted situations, model by model (SampleExtracts' summary).
         foreach (var (model, n) in Planted)
-            Assert.Contains($"model {model} 1.0.0: ran; new {n}, continuing 0, resolved 0", output);
+            Assert.Contains($"model {model} 2.0.0: ran; new {n}, continuing 0, resolved 0", output);
         Assert.Contains($"intake: {Planted.Values.Sum()} messages taken into the signalenregister", output);
 
         var storage = new StorageClients(azurite.ConnectionString, null);

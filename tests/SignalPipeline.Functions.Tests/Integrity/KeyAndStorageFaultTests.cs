@@ -120,7 +120,7 @@ public sealed class KeyAndStorageFaultTests
         Assert.False(AzuriteLauncher.Listening(10000), "the command stops the Azurite it started");
         var nightly = await Run("nightly", "--date", Nights.DateText(1));
         Assert.True(nightly.Code == 0, nightly.Out);
-        Assert.Contains("model OVB 1.0.0: ran; new", nightly.Out);
+        Assert.Contains("model OVB 2.0.0: ran; new", nightly.Out);
         var list = await Run("signals", "list");
         Assert.Equal(Enumerable.Range(0, Nights.Dwellings).Count(i => Nights.Residents(i, 1) >= 4), list.Out.Split('\n').Count(l => l.StartsWith("{\"signal_id\"")));
     }

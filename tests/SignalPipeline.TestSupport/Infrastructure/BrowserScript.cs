@@ -7,7 +7,8 @@ namespace SignalPipeline.Tests.Infrastructure;
 /// the script prints one JSON line with what it saw. Screenshots land in artifacts/screenshots/.</summary>
 public static class BrowserScript
 {
-    public static async Task<JsonElement> RunAsync(ProgramProcess program, string script)
+    /// <param name="args">Further arguments for the script, after the base URL and the screenshot folder.</param>
+    public static async Task<JsonElement> RunAsync(ProgramProcess program, string script, params string[] args)
     {
         var root = SignalPipeline.Functions.Configuration.PipelineSettings.FindProjectRoot();
         var psi = new ProcessStartInfo("node")
@@ -15,6 +16,7 @@ public static class BrowserScript
             ArgumentList = { Path.Combine(root, "tests", "browser", script), program.BaseAddress.ToString().TrimEnd('/'), Path.Combine(root, "artifacts", "screenshots") },
             WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true,
         };
+        foreach (var a in args) psi.ArgumentList.Add(a);
         using var node = Process.Start(psi)!;
         var stdout = node.StandardOutput.ReadToEndAsync();
         var stderr = node.StandardError.ReadToEndAsync();
