@@ -31,6 +31,7 @@ public sealed class DpiaBrowserTests(AzuriteFixture azurite) : IClassFixture<Azu
         Assert.StartsWith("anna", life.GetProperty("proposedBy").GetString());
         Assert.Equal(403, life.GetProperty("ownApprovalStatus").GetInt32());
         Assert.Contains("four eyes", life.GetProperty("ownApprovalText").GetString());
+        Assert.Equal(1, life.GetProperty("refusalConsole").GetInt32());
         Assert.Equal("approved", life.GetProperty("newestStatus").GetString());
         Assert.StartsWith("bram", life.GetProperty("newestDecidedBy").GetString());
         Assert.Contains("demo-2026.3#2", life.GetProperty("inForceAfter").GetString());
@@ -45,21 +46,22 @@ public sealed class DpiaBrowserTests(AzuriteFixture azurite) : IClassFixture<Azu
         var ovb = all.Where(s => s.Model == "OVB").OrderBy(s => s.SignalId).ToList();
         var ctl = all.Where(s => s.Model == "CTL").OrderBy(s => s.SignalId).ToList();
         Assert.Equal("steekproef", ctl[0].Theme);
-        foreach (var s in ovb.Take(3)) await register.DecideAsync(s.SignalId, ReviewState.Registered, "Doorgezet naar fase 2", "coord");
-        await register.DecideAsync(ovb[3].SignalId, ReviewState.Dismissed, "Feiten kloppen niet", "coord", outcome: Outcome.Onterecht);
+        // OVB: two doorgezet, one onterecht, one still open (it is what the suspension takes off the list).
+        foreach (var s in ovb.Take(2)) await register.DecideAsync(s.SignalId, ReviewState.Registered, "Doorgezet naar fase 2", "coord");
+        await register.DecideAsync(ovb[2].SignalId, ReviewState.Dismissed, "Feiten kloppen niet", "coord", outcome: Outcome.Onterecht);
         await register.DecideAsync(ctl[0].SignalId, ReviewState.Registered, "Ook hier iets aan de hand", "coord");
         foreach (var s in ctl.Skip(1)) await register.DecideAsync(s.SignalId, ReviewState.Dismissed, "Niets bijzonders gevonden", "coord", outcome: Outcome.Onterecht);
 
         var q = await BrowserScript.RunAsync(program, "dpia-quality.mjs");
-        Assert.Equal("75%", q.GetProperty("ovbPrecision").GetString());       // 3 of 4 doorgezet
-        Assert.Equal("2,25", q.GetProperty("ovbLift").GetString());           // 0.75 / (1 of 3)
+        Assert.Equal("67%", q.GetProperty("ovbPrecision").GetString());       // 2 of 3 doorgezet
+        Assert.Equal("2,00", q.GetProperty("ovbLift").GetString());           // 0.67 / (1 of 3)
         Assert.Equal("toevalsniveau", q.GetProperty("ctlRow").GetString());
         Assert.Contains("1 van 3 willekeurig getrokken objecten doorgezet", q.GetProperty("ctlText").GetString());
         Assert.Contains("gelijk", q.GetProperty("codeHash").GetString());
         Assert.Equal(1, q.GetProperty("suspensions").GetInt32());
         Assert.Contains("geschorst", q.GetProperty("inForce").GetString());
-        Assert.Contains("OVB", q.GetProperty("suspendedNote").GetString());
-        Assert.Equal(0, q.GetProperty("ovbLinks").GetInt32());
+        Assert.Contains("1 open kandidaten van geschorste modellen (OVB)", q.GetProperty("suspendedNote").GetString());
+        Assert.Equal(2, q.GetProperty("ovbLinks").GetInt32()); // the two taken further stay; the open one left the list
         Assert.Contains("Model geschorst", q.GetProperty("signalBanner").GetString());
         Assert.Empty(q.GetProperty("consoleMessages").EnumerateArray());
         foreach (var shot in new[] { "dpia-four-eyes.png", "dpia-versions.png", "dpia-quality.png", "coordinator-suspended.png" })

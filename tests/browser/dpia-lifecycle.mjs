@@ -24,6 +24,8 @@ try {
   const own = await Promise.all([anna.waitForNavigation(), proposed.first().locator('button[value=approve]').click()]);
   result.ownApprovalStatus = own[0].status();
   result.ownApprovalText = await anna.locator('#refused').innerText();
+  // The browser reports the designed 403 of that refusal as a failed resource; anything else it reports counts.
+  result.refusalConsole = result.consoleMessages.splice(0).filter(m => m.includes('403')).length;
   await anna.screenshot({ path: `${shots}/dpia-four-eyes.png`, fullPage: true });
 
   const bram = await (await browser.newContext()).newPage();

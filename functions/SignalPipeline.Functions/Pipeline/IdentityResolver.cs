@@ -56,19 +56,26 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
 
         if (vboPseudonym is not null)
         {
+            string? addressKey = null;
             // BAG first; an object BAG does not know (ONG "niet in BAG") is named by the registrations' own envelopes.
             foreach (var source in new[] { "bag", "brp", "permits", "enforcement" })
-                if ((await OpenAsync(lineages, source, "verblijfsobject_id", vboPseudonym, ct)) is [var (f, _, _), ..])
+                if ((await OpenAsync(lineages, source, "verblijfsobject_id", vboPseudonym, ct)) is [var (f, table, row), ..])
                 {
                     vboId = f.GetValueOrDefault("verblijfsobject_id");
                     address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres"));
+                    addressKey = table.Column("adres")[row];
                     break;
                 }
-            // The people behind a signal on an object: who is registered there.
+            // The people behind a signal on an object: who is registered there, by its id or (as the linking does) by
+            // its address.
             if (!subjects.Any(s => s.StartsWith(IdKind.Bsn.Prefix())))
-                foreach (var (f, table, row) in await OpenAsync(lineages, "brp", "verblijfsobject_id", vboPseudonym, ct))
+            {
+                var registered = await OpenAsync(lineages, "brp", "verblijfsobject_id", vboPseudonym, ct);
+                if (addressKey is not null) registered.AddRange(await OpenAsync(lineages, "brp", "adres", addressKey, ct));
+                foreach (var (f, table, row) in registered)
                     if (f.GetValueOrDefault("bsn") is { } bsn)
                         residents.Add(new RevealedPerson(bsn, NameOf(f), table.Column("functie_adres")[row]));
+            }
         }
 
         foreach (var person in subjects.Where(s => s.StartsWith(IdKind.Bsn.Prefix())).Distinct())
