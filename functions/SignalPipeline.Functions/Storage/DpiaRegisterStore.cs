@@ -166,8 +166,8 @@ public sealed class DpiaRegisterStore(StorageClients storage, AuditLog audit, Ti
         var document = await File.ReadAllBytesAsync(installFrom, ct);
         var parsed = DpiaRegister.Parse(document);
         var now = clock.GetUtcNow();
-        var info = new RegisterVersionInfo(1, parsed.RegisterVersion, parsed.Sha256, "installatie", now, $"packaged register {Path.GetFileName(installFrom)}")
-        { Status = RegisterVersionInfo.Approved, DecidedBy = "installatie", DecidedAt = now, DecisionNote = "the approvals in the file were given outside this product (see each model's approved_by)" };
+        var info = new RegisterVersionInfo(1, parsed.RegisterVersion, parsed.Sha256, "installatie", now, $"meegeleverd register {Path.GetFileName(installFrom)}")
+        { Status = RegisterVersionInfo.Approved, DecidedBy = "installatie", DecidedAt = now, DecisionNote = "de goedkeuringen in het bestand zijn buiten dit product gegeven (zie approved_by per model)" };
         try { await Documents.GetBlobClient(DocumentName(1)).UploadAsync(new BinaryData(document), overwrite: false, ct); }
         catch (RequestFailedException e) when (e.Status == 409) { }
         try { await Versions.AddEntityAsync(Entity(info), ct); }
