@@ -40,5 +40,25 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
             Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot);
     }
 
+    [Fact]
+    public async Task On_a_phone_the_coordinator_reads_Dutch_without_stored_keys_or_horizontal_scrolling()
+    {
+        var settings = azurite.Settings(dir.Path);
+        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-09"], TextWriter.Null, TextWriter.Null, settings));
+        using var program = new ProgramProcess(settings, devSignIn: true);
+        var r = await BrowserScript.RunAsync(program, "review-mobile.mjs");
+        foreach (var page in r.GetProperty("overflow").EnumerateObject())
+            Assert.True(page.Value.GetInt32() <= 0, $"{page.Name} overflows 390 px by {page.Value.GetInt32()} px");
+        Assert.Empty(r.GetProperty("rawKeys").EnumerateArray());
+        Assert.Empty(r.GetProperty("isoDates").EnumerateArray());
+        Assert.Empty(r.GetProperty("consoleMessages").EnumerateArray());
+        Assert.Matches(@"\d{1,2} november 2026", r.GetProperty("dateShown").GetString());
+        Assert.Equal("dd-mm-jjjj", r.GetProperty("dateFieldPlaceholder").GetString());
+        var hhc = r.GetProperty("explanationHHC").GetString()!;
+        Assert.DoesNotContain("0 handhavingszaken", hhc);
+        Assert.DoesNotContain("Waarvan", hhc);
+        Assert.Matches(@"\d{1,2} [a-z]+ \d{4}", hhc);
+    }
+
     public void Dispose() => dir.Dispose();
 }

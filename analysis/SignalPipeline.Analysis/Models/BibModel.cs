@@ -27,7 +27,7 @@ public sealed class BibModel(int generation = 1) : ISignalModel
 
     public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
         $"Aanvraag {e["permit_zaaktype"].Replace('_', ' ')} terwijl de aanvrager of het pand in de afgelopen {Evidence.Number(p["window_days"])} dagen een zware handhavingsmaatregel had " +
-        $"(gevonden via {e["match"]}): {e["matched_enforcement"].Replace('_', ' ')}.";
+        $"(gevonden via {e["match"]}): {e.Text("matched_enforcement")}.";
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {

@@ -23,9 +23,17 @@ public sealed class HhcModel(int generation = 1) : ISignalModel
         ["bag"] = Models.Reads.Location,
     };
 
-    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p) =>
-        $"{e["cases_in_window"]} handhavingszaken (geen controle, niet ingetrokken) in de afgelopen {Evidence.Number(p["window_days"])} dagen; meest recent {e["most_recent"]}." +
-        (e.Has("count_sluiting_13b_opiumwet") ? $" Waarvan {e["count_sluiting_13b_opiumwet"]} sluiting(en) op grond van art. 13b Opiumwet." : "");
+    /// <summary>Says what made it fire: enough cases in the window, a 13b closure, or both; never "0 cases, of which 1".</summary>
+    public string Explain(Evidence e, IReadOnlyDictionary<string, decimal> p)
+    {
+        var parts = new List<string>();
+        if (e["cases_in_window"] is not ("0" or "?"))
+            parts.Add($"{e["cases_in_window"]} handhavingszaken (geen controle, niet ingetrokken) in de afgelopen {Evidence.Number(p["window_days"])} dagen");
+        if (e.Has("count_sluiting_13b_opiumwet"))
+            parts.Add($"{e["count_sluiting_13b_opiumwet"]} sluiting(en) op grond van art. 13b Opiumwet in de afgelopen {Evidence.Number(p["opium_window_days"])} dagen");
+        var text = parts.Count > 0 ? string.Join("; daarnaast ", parts) : "handhavingszaken op dit verblijfsobject";
+        return $"{char.ToUpperInvariant(text[0])}{text[1..]}; meest recente zaak {e.Date("most_recent")}.";
+    }
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {

@@ -46,7 +46,8 @@ public static class ReviewEndpoints
     static async Task<RazorComponentResult<SignalListPage>> ListAsync(HttpContext http, CandidateRegister register, IntakeService intake, RequestRegister requests, PipelineSettings settings, TimeProvider clock,
         RegisterInForce inForce, string? model, string? theme, string? status, string? state, string? from, string? to, string? inactive, int? page, CancellationToken ct)
     {
-        var filter = new SignalFilter(model, theme, status, state, from, to, inactive == "1", Math.Max(1, page ?? 1));
+        // Dates come as the coordinator types them (dd-mm-jjjj) or as ISO; the filter compares ISO dates.
+        var filter = new SignalFilter(model, theme, status, state, Words.ParseDate(from)?.ToString("yyyy-MM-dd"), Words.ParseDate(to)?.ToString("yyyy-MM-dd"), inactive == "1", Math.Max(1, page ?? 1));
         var all = await register.ListAsync(ct);
         // A suspended model's open candidates leave the list at once (kept and marked; shown with "ook niet-actieve").
         var suspended = await SuspendedModelsAsync(inForce, ct);

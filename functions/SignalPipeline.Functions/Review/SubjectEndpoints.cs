@@ -44,7 +44,7 @@ public static class SubjectEndpoints
     {
         try
         {
-            if (!DateOnly.TryParseExact(received, "yyyy-MM-dd", out var on)) throw new ArgumentException("geef de datum van ontvangst");
+            if (Words.ParseDate(received) is not { } on) throw new ArgumentException("geef de datum van ontvangst (dd-mm-jjjj)");
             var r = await subjects.RegisterRequestAsync(bsn ?? "", type ?? "", on, reason ?? "", Principal.From(http)!.Name, ct);
             return await FormAsync(http, af, "Verzoek vastgelegd", $"Verzoek {r.Id} vastgelegd; uiterlijk beantwoorden op {r.Deadline:yyyy-MM-dd}.", "request-registered", ct: ct);
         }
@@ -116,7 +116,7 @@ public static class SubjectEndpoints
         var back = $"/review/signals/{Uri.EscapeDataString(id)}";
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         if (InformationDuty.GroundText(ground ?? "") is null || ActionEndpoints.ReasonProblem(reason) is not null
-            || !DateOnly.TryParseExact(reviewBy, "yyyy-MM-dd", out var review) || review < today)
+            || Words.ParseDate(reviewBy) is not { } review || review < today)
             return View.Message(user, "Onvolledig", $"Kies een grond uit art. 13 lid 1, geef een motivering van minstens {WrittenReason.MinLength} tekens en een datum vanaf vandaag om opnieuw te beoordelen.", 400, back, "Niet vastgelegd");
         var duty = new InformationDuty(ground!, reason!.Trim(), string.IsNullOrWhiteSpace(dependsOn) ? null : dependsOn.Trim(), review, clock.GetUtcNow(), user.Name);
         if (!await register.PostponeInformationDutyAsync(id, duty, ct)) return View.SignalNotFound(user);
@@ -131,7 +131,7 @@ public static class SubjectEndpoints
     {
         var user = Principal.From(http)!;
         var back = $"/review/signals/{Uri.EscapeDataString(id)}";
-        if (!DateOnly.TryParseExact(on, "yyyy-MM-dd", out var date) || date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) || ActionEndpoints.ReasonProblem(how) is not null)
+        if (Words.ParseDate(on) is not { } date || date > DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime) || ActionEndpoints.ReasonProblem(how) is not null)
             return View.Message(user, "Onvolledig", $"Geef de datum (niet in de toekomst) en hoe de betrokkene is geïnformeerd, in minstens {WrittenReason.MinLength} tekens.", 400, back, "Niet vastgelegd");
         if (!await register.RecordInformedAsync(id, date, how!.Trim(), user.Name, ct))
             return View.Message(user, "Niet vastgelegd", "Bij dit signaal is de informatieplicht niet uitgesteld.", 404, back);

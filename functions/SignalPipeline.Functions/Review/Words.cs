@@ -13,6 +13,33 @@ public static class Words
 
     /// <summary>Dutch separators by hand: the app runs with invariant globalisation (no ICU in the image).</summary>
     static readonly System.Globalization.NumberFormatInfo Dutch = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
+    static readonly string[] Months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+    /// <summary>2026-11-27 → "27 november 2026".</summary>
+    public static string Date(DateOnly d) => $"{d.Day} {Months[d.Month - 1]} {d.Year}";
+    public static string Date(DateTimeOffset at) => Date(DateOnly.FromDateTime(at.UtcDateTime));
+    static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
+    /// <summary>An instant in the municipality's time: "27 november 2026 15:05".</summary>
+    public static string DateTime(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, Amsterdam);
+        return $"{Date(DateOnly.FromDateTime(local.DateTime))} {local:HH:mm}";
+    }
+    /// <summary>"2026-11-27" → "27 november 2026"; anything else as it is.</summary>
+    public static string Date(string? iso) => DateOnly.TryParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? Date(d) : iso ?? "—";
+
+    /// <summary>A date as the coordinator types it, "27-11-2026" (dd-mm-jjjj), or ISO "2026-11-27"; null when neither.</summary>
+    public static DateOnly? ParseDate(string? text)
+    {
+        var t = text?.Trim();
+        if (string.IsNullOrEmpty(t)) return null;
+        foreach (var format in new[] { "d-M-yyyy", "yyyy-MM-dd", "d/M/yyyy" })
+            if (DateOnly.TryParseExact(t, format, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)) return d;
+        return null;
+    }
+
+    /// <summary>An ISO date as a date field shows it: "27-11-2026".</summary>
+    public static string InputDate(string? iso) => ParseDate(iso) is { } d ? d.ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture) : "";
+
     /// <summary>12345 → "12.345".</summary>
     public static string Number(long n) => n.ToString("N0", Dutch);
     /// <summary>A size as a Dutch reader writes it: "1,4 MB", "830,2 kB".</summary>

@@ -85,7 +85,8 @@ public sealed class InformationDutyTests(AzuriteFixture azurite) : IClassFixture
         var list = await http.GetStringAsync("/review");
         var warning = Regex.Match(list, "id=\"expiring\"[\\s\\S]*?</div>").Value;
         Assert.Contains("na 10 dagen", warning);
-        Assert.Contains($"verloopt op {DateTime.UtcNow.AddDays(10):yyyy-MM-dd}", warning);
+        Assert.Contains($"verloopt op {Functions.Review.Words.Date(DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10)))}", warning); // "27 november 2026"
+        Assert.Matches(@"verloopt op \d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4}", warning);
 
         var register = new CandidateRegister(new StorageClients(azurite.ConnectionString, null));
         var signal = (await register.ListAsync()).First(c => c.Model == "HHC").SignalId;

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace SignalPipeline.Functions.Review;
+
+/// <summary>A signal's evidence in the coordinator's words: Dutch labels instead of stored keys, decimal commas, dates
+/// as "27 november 2026", codes without underscores. The stored evidence (and exports) keep the contract's keys.</summary>
+public static partial class EvidenceWords
+{
+    static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
+    {
+        ["residents"] = "bewoners", ["oppervlakte"] = "oppervlakte (m²)", ["m2_per_resident"] = "m² per bewoner",
+        ["norm_m2_per_resident"] = "norm (m² per bewoner)", ["minderjarigen"] = "minderjarigen (niet meegeteld)",
+        ["gebruiksdoelen"] = "gebruiksdoelen", ["status"] = "status in de BAG", ["pand_status"] = "status van het pand",
+        ["registrations"] = "inschrijvingen", ["postal_registrations"] = "briefadressen", ["al_in_onderzoek"] = "al in onderzoek",
+        ["cases_in_window"] = "handhavingszaken in de periode", ["most_recent"] = "meest recente zaak",
+        ["permit_zaaktype"] = "aangevraagde vergunning", ["matched_enforcement"] = "gevonden handhaving", ["match"] = "gevonden via",
+        ["seed"] = "trekking (seed)", ["score"] = "anomaliescore", ["threshold"] = "drempel",
+    };
+
+    public static string Label(string key) =>
+        Labels.TryGetValue(key, out var label) ? label
+        : key.StartsWith("count_", StringComparison.Ordinal) ? "aantal " + Words(key["count_".Length..])
+        : Words(key);
+
+    public static string Value(string key, string value)
+    {
+        if (value.Length == 0) return "—";
+        if (key is "gebruiksdoelen") return value.Replace("|", ", ");
+        if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && value.Contains('.'))
+            return d.ToString("0.0##", CultureInfo.InvariantCulture).Replace('.', ',');
+        // Dates inside the value ("last_onder_dwangsom 2025-01-02; …") read as Dutch dates; codes lose their underscores.
+        return IsoDate().Replace(value, m => Review.Words.Date(DateOnly.ParseExact(m.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture))).Replace('_', ' ');
+    }
+
+    static string Words(string key) => key.Replace('_', ' ');
+
+    [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b")]
+    private static partial Regex IsoDate();
+}
