@@ -29,6 +29,10 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
         Assert.True(r.GetProperty("historyRows").GetInt32() >= 1);
         Assert.Matches(@"^\d{4}[A-Z]{2} \d+", r.GetProperty("revealedAddress").GetString());
         Assert.True(r.GetProperty("residents").GetInt32() >= 1, "an OVB signal reveals the persons registered at the object");
+        Assert.Equal(1, r.GetProperty("blockedBefore").GetInt32());
+        Assert.Contains("1 kenmerk(en) van ondermijning", r.GetProperty("weighing1").GetString());
+        Assert.Contains("2A gemeentelijke taak ja", r.GetProperty("weighing2").GetString());
+        Assert.Equal(0, r.GetProperty("blockedAfter").GetInt32());
         Assert.Equal("geregistreerd", r.GetProperty("statusAfterDecision").GetString());
         Assert.Contains("Past in casus woonfraude", r.GetProperty("historyAfterDecision").GetString());
         Assert.Equal(403, r.GetProperty("reviewerStatus").GetInt32());

@@ -34,6 +34,14 @@ try {
   await page.screenshot({ path: `${shots}/review-reveal.png`, fullPage: true });
 
   await page.goto(detailUrl);
+  // Phase 1 as the protocol describes it: the first weighing against the checklist, weighing 2A/2B, then the decision.
+  result.blockedBefore = await page.locator('#route-blocked').count();
+  await page.locator('#weighing1-form input[name=indicator]').first().check();
+  await Promise.all([page.waitForNavigation(), page.click('#weighing1-form button[type=submit]')]);
+  result.weighing1 = await page.locator('#weighing1-done').innerText();
+  await Promise.all([page.waitForNavigation(), page.click('#weighing2-form button[type=submit]')]);
+  result.weighing2 = await page.locator('#weighing2-done').innerText();
+  result.blockedAfter = await page.locator('#route-blocked').count();
   await page.fill('#decision-form input[name=reason]', 'Past in casus woonfraude, registreren in fase 1');
   await Promise.all([page.waitForNavigation(), page.click('#decision-form button[value=register]')]);
   result.statusAfterDecision = await page.locator('#status').innerText();

@@ -148,6 +148,8 @@ public sealed record SignalState
     /// <summary>The open restriction request (art. 18 AVG) of a person in this signal: it stays visible but is not processed
     /// further (no decision, no reveal, no end result) until the request is closed.</summary>
     public string? RestrictedBy { get; init; }
+    /// <summary>The protocol's phase 1, step by step: weighings, the decision's route, hand-offs and the recipient's feedback.</summary>
+    public Phase1Record? Phase1 { get; init; }
 
     /// <summary><see cref="OpenSince"/>, or for signals recorded before it was kept, the reference date of the first run.</summary>
     [JsonIgnore] public DateTimeOffset OpenSinceOrFirstRun => OpenSince ?? (FirstRunId is { Length: >= 9 } id
@@ -225,6 +227,21 @@ public sealed record SignalState
     public static Transition End(SignalState current, string result, string actor, DateTimeOffset now) =>
         current.RestrictedBy is not null ? new(null, Change.Restricted) : current.Review != ReviewState.Registered || current.EndResult is not null ? new(null, Change.NotOpen)
             : new(current with { EndResult = new EndResult(result, actor, now), LastProcessedAt = now }, Change.Ended);
+
+    /// <summary>Records a phase-1 step (weighing, hand-off, feedback) on an open or decided signal; refused while restricted.</summary>
+    public static Transition Step(SignalState current, Func<Phase1Record, Phase1Record> step, DateTimeOffset now) =>
+        current.RestrictedBy is not null ? new(null, Change.Restricted)
+            : new(current with { Phase1 = step(current.Phase1 ?? new Phase1Record()), LastProcessedAt = now }, Change.Decided);
+
+    /// <summary>The protocol's phase-1 decision with its route: stop is a dismissal (with its outcome category); police,
+    /// another department or phase 2 take the signal further (doorgezet). Refused while a route is blocked by the weighings.</summary>
+    public static Transition DecideRoute(SignalState current, Phase1Route route, string motivation, string? department, Outcome? outcome, string actor, DateTimeOffset now)
+    {
+        if (Phase1Record.Blocks(current.Phase1, route) is not null) return new(null, Change.NotOpen);
+        var t = Decide(current, route == Phase1Route.Stop ? ReviewState.Dismissed : ReviewState.Registered, motivation, actor, now, route == Phase1Route.Stop ? outcome : null);
+        return t.Next is not { } next ? t
+            : t with { Next = next with { Phase1 = (current.Phase1 ?? new Phase1Record()) with { Decision = new Phase1Decision(route, motivation, department, actor, now) } } };
+    }
 
     /// <summary>The phase-1 decision on an open signal, bound to the observation on screen. Registered or dismissed only.</summary>
     /// <param name="outcome">The outcome category; registering is always <see cref="Outcome.Doorgezet"/>, dismissing needs one of the others.</param>

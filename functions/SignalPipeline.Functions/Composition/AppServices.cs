@@ -32,6 +32,7 @@ public sealed class AppServices : IDisposable
     public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock, Minimisation);
 
     public DpiaRegisterStore DpiaRegisters => new(Storage, Audit, Clock);
+    public ChecklistStore Checklists => new(Storage, Audit, Clock);
     public ReplayService Replay => new(Storage, Runs, Snapshots, DpiaRegisters, Keys, Settings, Clock);
 
     /// <summary>The register that governs now: the newest approved version in storage with its suspensions (installed from

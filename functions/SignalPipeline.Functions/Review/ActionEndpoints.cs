@@ -42,26 +42,36 @@ public static class ActionEndpoints
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<ConfirmDismissPage>, RazorComponentResult<MessagePage>>> DecideAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, IAntiforgery antiforgery,
-        string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, [FromForm] string? outcome, CancellationToken ct)
+        string id, [FromForm] string? action, [FromForm] string? reason, [FromForm] string? confirm, [FromForm] string? outcome, [FromForm] string? department, CancellationToken ct)
     {
         var user = Principal.From(http)!;
-        ReviewState? status = action switch { "register" => ReviewState.Registered, "dismiss" => ReviewState.Dismissed, _ => null };
-        if (status is null) return View.Message(user, "Onbekende actie", status: 400, backTo: BackTo(id));
+        // The protocol's routes (Fase 1, stap 3): register = door naar fase 2; dismiss = stoppen.
+        Phase1Route? route = action switch
+        {
+            "register" => Phase1Route.Phase2, "dismiss" => Phase1Route.Stop, "politie" => Phase1Route.Police, "afdeling" => Phase1Route.Department, _ => null,
+        };
+        if (route is null) return View.Message(user, "Onbekende actie", status: 400, backTo: BackTo(id));
         if (ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, BackTo(id), "Geen besluit vastgelegd");
-        // Every decision records its outcome category (models.md v2): registering is "doorgezet", a dismissal says why.
+        // Every decision records its outcome category (models.md v2): going on is "doorgezet", stopping says why.
         Outcome? category = outcome switch { "onterecht" => Outcome.Onterecht, "bekend" => Outcome.Bekend, "geen_prioriteit" => Outcome.GeenPrioriteit, _ => null };
-        if (status == ReviewState.Dismissed && category is null)
+        if (route == Phase1Route.Stop && category is null)
             return View.Message(user, "Uitkomst ontbreekt", "Kies bij afwijzen de uitkomst: onterecht, al bekend of geen prioriteit. Die telt mee in de kwaliteitscijfers van het model.", 400, BackTo(id), "Geen besluit vastgelegd");
+        if (route == Phase1Route.Department && string.IsNullOrWhiteSpace(department))
+            return View.Message(user, "Afdeling ontbreekt", "Noem de afdeling waarvan de toezichthouders het signaal krijgen.", 400, BackTo(id), "Geen besluit vastgelegd");
         if (await register.GetAsync(id, ct) is not { } current) return View.SignalNotFound(user);
         if (current.RestrictedBy is { } request) return Restricted(user, id, request);
         if (current.Review != ReviewState.Open) return AlreadyDecided(user, id);
-        if (status == ReviewState.Dismissed && confirm != "ja")
+        if (Phase1Record.Blocks(current.Phase1, route.Value) is { } blocked)
+            return View.Message(user, "Nog niet mogelijk", $"Dit besluit kan nog niet: {blocked}.", 409, BackTo(id), "Geen besluit vastgelegd");
+        if (route == Phase1Route.Stop && confirm != "ja")
             return View.Page<ConfirmDismissPage>(new { User = user, SignalId = id, Reason = reason!.Trim(), Outcome = outcome!, Tokens = antiforgery.GetAndStoreTokens(http) });
-        var result = await register.DecideAsync(id, status.Value, reason!.Trim(), user.Name, ct, category);
+        var result = await register.DecideRouteAsync(id, route.Value, reason!.Trim(), route == Phase1Route.Department ? department!.Trim() : null, category, user.Name, ct);
         if (result == DecideResult.NotFound) return View.SignalNotFound(user);
         if (result == DecideResult.AlreadyDecided) return AlreadyDecided(user, id);
         if (result == DecideResult.Restricted) return Restricted(user, id, "(art. 18 AVG)");
-        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(), Words.Nl(status.Value) + (status == ReviewState.Dismissed ? $" ({CandidateRegister.Nl(category!.Value)})" : "")), ct);
+        var status = route == Phase1Route.Stop ? ReviewState.Dismissed : ReviewState.Registered;
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "decision", id, reason.Trim(),
+            Words.Nl(status) + (route == Phase1Route.Stop ? $" ({CandidateRegister.Nl(category!.Value)})" : route == Phase1Route.Phase2 ? "" : $" ({Phase1Words.Nl(route.Value)})")), ct);
         return TypedResults.Redirect(BackTo(id));
     }
 

@@ -28,6 +28,7 @@ public static class ReviewEndpoints
         SubjectEndpoints.Map(coordinator);
         ReviewerEndpoints.Map(oversight, dpia);
         DpiaEndpoints.Map(oversight, dpia);
+        Phase1Endpoints.Map(coordinator, signals);
         if (settings.DevSignIn) ReviewIdentity.MapDevSignIn(app);
     }
 
@@ -75,7 +76,7 @@ public static class ReviewEndpoints
         (await inForce.LoadAsync(ct)).Models.Where(m => m.Status == Analysis.Register.ApprovalStatus.Suspended).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
 
     static async Task<Results<RazorComponentResult<SignalPage>, RazorComponentResult<MessagePage>>> SignalAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock, PipelineSettings settings, IAntiforgery antiforgery,
-        RegisterInForce inForce, string id, CancellationToken ct)
+        RegisterInForce inForce, ChecklistStore checklists, string id, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
@@ -92,6 +93,7 @@ public static class ReviewEndpoints
             Tokens = user.IsAny(Principal.Coordinator) && !suspended ? antiforgery.GetAndStoreTokens(http) : null,
             Today = Today(clock),
             ModelSuspended = suspended,
+            Checklist = c.Review == Analysis.Signals.ReviewState.Open && user.IsAny(Principal.Coordinator) ? (await checklists.CurrentAsync(ct)).Checklist : null,
         });
     }
 }

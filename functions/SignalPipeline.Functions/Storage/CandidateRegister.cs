@@ -80,6 +80,24 @@ public sealed class CandidateRegister(StorageClients storage, TimeProvider? cloc
             (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-endresult", "eindresultaat", actor, result, ct), ct) == Change.Ended;
     }
 
+    /// <summary>A phase-1 step (a weighing, a hand-off, feedback), written to the signal and its history.</summary>
+    public async Task<Change> Phase1StepAsync(string signalId, Func<Phase1Record, Phase1Record> step, string evt, string actor, string detail, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        return await ApplyAsync(signalId, allowCreate: false, current => SignalState.Step(current!, step, now),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-phase1", evt, actor, detail, ct), ct);
+    }
+
+    /// <summary>The phase-1 decision with its route (stop, police, department, phase 2) and written motivation.</summary>
+    public async Task<DecideResult> DecideRouteAsync(string signalId, Phase1Route route, string motivation, string? department, Outcome? outcome, string actor, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        var change = await ApplyAsync(signalId, allowCreate: false, current => SignalState.DecideRoute(current!, route, motivation, department, outcome, actor, now),
+            (t, ct) => AppendAsync(signalId, $"{now.UtcTicks:D19}-decision", $"besluit: {Phase1Words.Nl(route)}{(department is null ? "" : $" ({department})")}" +
+                (route == Phase1Route.Stop && outcome is { } o ? $", {Nl(o)}" : ""), actor, motivation, ct), ct);
+        return change switch { Change.Decided => DecideResult.Done, Change.NotOpen => DecideResult.AlreadyDecided, Change.Restricted => DecideResult.Restricted, _ => DecideResult.NotFound };
+    }
+
     /// <summary>Reads, transitions and writes back one signal; retried when another writer got there first.</summary>
     async Task<Change> ApplyAsync(string signalId, bool allowCreate, Func<SignalState?, Transition> transition,
         Func<Transition, CancellationToken, Task> before, CancellationToken ct)

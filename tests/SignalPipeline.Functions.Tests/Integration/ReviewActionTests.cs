@@ -77,6 +77,17 @@ public sealed class ReviewActionTests(AzuriteFixture azurite) : IClassFixture<Az
             Assert.Equal(HttpStatusCode.Forbidden, (await oov.PostAsync($"/review/signals/{signal}/reveal", Form(token, ("reason", "Voorbereiding integraal overleg")))).StatusCode);
         }
 
+        // Going on needs both weighings of phase 1 first (protocol Fase 1); stopping is always possible.
+        var early = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "register"), ("reason", "Past in casus woonfraude Mierlo-Hout")));
+        Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
+        Assert.Contains("eerst de eerste weging", await early.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync($"/review/signals/{signal}/weging1", Form(token,
+            ("indicator", "Vermoeden van strafbare feiten"), ("category", "Mensenhandel, -smokkel en uitbuiting: Verhuurder"), ("indicator", "niet op de lijst")))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.PostAsync($"/review/signals/{signal}/weging2", Form(token, ("task", "ja"), ("territory", "ja"), ("basis", "object"), ("prefilled", "ja")))).StatusCode);
+        var weighed = (await new CandidateRegister(storage).GetAsync(signal))!.Phase1!;
+        Assert.Equal(["Vermoeden van strafbare feiten"], weighed.First!.Indicators); // what is not on the checklist does not count
+        Assert.Equal("bijlage2-2023.1", weighed.First.ChecklistVersion);
+        Assert.True(weighed.Second!.Prefilled);
         var decide = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "register"), ("reason", "Past in casus woonfraude Mierlo-Hout")));
         Assert.Equal(HttpStatusCode.Redirect, decide.StatusCode);
         var again = await http.PostAsync($"/review/signals/{signal}/decision", Form(token, ("action", "dismiss"), ("reason", "Tweede klik op een oude pagina"), ("outcome", "bekend")));

@@ -50,8 +50,8 @@ public sealed class RegisterHistoryTests
         Assert.Contains("afgewezen op", detail);
         Assert.Contains("Gezin met volwassen kinderen", detail);
         var sideBySide = Regex.Match(detail, "<div class=\"box returned\".*?</div>", RegexOptions.Singleline).Value;
-        Assert.Contains("residents: 5", sideBySide);
-        Assert.Contains("residents: 6", sideBySide);
+        Assert.Contains("bewoners</span>: 5", sideBySide);
+        Assert.Contains("bewoners</span>: 6", sideBySide);
         Assert.Contains("Waarnemingen (2)", detail);
         Assert.Contains("id=\"decision-form\"", detail); // to be weighed again
     }
