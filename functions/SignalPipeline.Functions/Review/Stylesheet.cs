@@ -16,7 +16,8 @@ public static class Stylesheet
           form.inline{display:inline} label{margin-right:.6rem} .error{border-color:#d52b1e;background:#fdecea}
           .revealed{border:2px solid #d52b1e} tr.flag td{background:#fff3cd} input[name=reason]{width:32rem;max-width:100%}
           header .who{margin-left:auto} .returned strong{color:#8a4b00}
-          input[placeholder="dd-mm-jjjj"]{width:7.5rem}
+          input[placeholder="dd-mm-jjjj"]{width:7.5rem} select{max-width:100%} fieldset label{display:block} fieldset{margin:.4rem 0}
+          .phase1 h3{margin:.8rem 0 .3rem}
           h1,code{overflow-wrap:anywhere}
           @media (max-width:700px){h1{font-size:1.4rem} main{padding:.6rem;overflow-wrap:anywhere} header{flex-wrap:wrap;gap:.5rem} table{display:block;overflow-x:auto}
             input,select,textarea{max-width:100%} label{display:block;margin:.3rem 0} .box{overflow-x:auto}}
