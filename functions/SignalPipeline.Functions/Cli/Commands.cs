@@ -14,7 +14,7 @@ public static class Commands
         var root = new RootCommand($"SignalPipeline: data-driven signals for the bestuurlijke aanpak ondermijning.\n{ExitCodes}")
         {
             Options.Territory(), Options.Register(),
-            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), Dpia(cx), Models(cx), Runs(cx),
+            Ingest(cx), Nightly(cx), Signals(cx), Register(cx), Serve(cx), Demo(cx), Retention(cx), Audit(cx), Subject(cx), Dpia(cx), Models(cx), Runs(cx), Checklist(cx),
             SampleBrp(cx), BenchAno(cx), BenchFormats(cx),
         };
         // No verb: the help, and a usage error's exit code.
@@ -135,6 +135,17 @@ public static class Commands
         var suspend = new Command("suspend", "stop one model at once (the emergency brake: no second person needed); effective at the next run") { model, reason };
         suspend.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.DpiaSuspendAsync(s, p.GetValue(model)!, p.GetValue(reason)!, cx.Output)));
         return new Command("dpia", "the DPIA register in storage (exit 3 when a step is refused)") { show, propose, suspend };
+    }
+
+    /// <summary>The Bijlage 2 checklist of the first weighing: shown, or replaced by a new version (an admin's edit).</summary>
+    static Command Checklist(CliContext cx)
+    {
+        var show = new Command("show", "the checklist in force (version, person categories, characteristics)");
+        show.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.ChecklistShowAsync(s, cx.Output)));
+        var file = new Argument<string>("file") { Description = "the checklist document (JSON, as config/checklist-bijlage2.json)" };
+        var set = new Command("set", "store a new version; first weighings use it from now on and record its version") { file };
+        set.SetAction((p, ct) => CliApp.RunVerbAsync(cx, p, s => GovernanceVerbs.ChecklistSetAsync(s, p.GetValue(file)!, cx.Output)));
+        return new Command("checklist", "the phase-1 checklist (protocol Bijlage 2)") { show, set };
     }
 
     static Command Models(CliContext cx)

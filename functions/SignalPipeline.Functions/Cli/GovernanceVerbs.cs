@@ -48,6 +48,23 @@ public static class GovernanceVerbs
         return 0;
     }
 
+    public static async Task<int> ChecklistShowAsync(AppServices s, TextWriter output)
+    {
+        var (list, number) = await s.Checklists.CurrentAsync();
+        output.WriteLine($"checklist {list.Version} (stored version {number}): {list.PersonCategories.Sum(a => a.Roles.Count)} person categories in {list.PersonCategories.Count} activities, {list.Indicators.Count} characteristics");
+        foreach (var a in list.PersonCategories) output.WriteLine($"  {a.Activity}: {string.Join("; ", a.Roles)}");
+        foreach (var i in list.Indicators) output.WriteLine($"  kenmerk: {i}");
+        return 0;
+    }
+
+    public static async Task<int> ChecklistSetAsync(AppServices s, string path, TextWriter output)
+    {
+        if (!File.Exists(path)) throw new CliException($"{path} does not exist");
+        var (list, number) = await s.Checklists.SetAsync(await File.ReadAllBytesAsync(path), Environment.UserName);
+        output.WriteLine($"checklist {list.Version} stored as version {number}; first weighings use it from now on");
+        return 0;
+    }
+
     public static async Task<int> ModelsQualityAsync(AppServices s, string format, TextWriter output)
     {
         var rows = ModelQuality.Compute(await s.Register.ListAsync(), await s.LoadRegister());

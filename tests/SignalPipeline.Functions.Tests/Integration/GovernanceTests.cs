@@ -76,6 +76,30 @@ public sealed class GovernanceTests
     }
 
     [Fact]
+    public async Task An_admin_sets_a_new_checklist_version_and_a_broken_one_is_refused()
+    {
+        using var p = new PipelineUnderTest();
+        var shown = await p.Cli("checklist", "show");
+        Assert.True(shown.Code == 0, shown.Err);
+        Assert.Contains("checklist bijlage2-2023.1 (stored version 1)", shown.Out);
+        Assert.Contains("kenmerk: Vermoeden van strafbare feiten", shown.Out);
+        var packaged = Path.Combine(AppContext.BaseDirectory, "config", "checklist-bijlage2.json");
+        var edited = Path.Combine(p.Dir.Path, "checklist.json");
+        await File.WriteAllTextAsync(edited, (await File.ReadAllTextAsync(packaged)).Replace("bijlage2-2023.1", "bijlage2-2026.1")
+            .Replace("\"indicators\": [", "\"indicators\": [\n    \"Signalen uit de wijk over drugsoverlast\","));
+        var set = await p.Cli("checklist", "set", edited);
+        Assert.True(set.Code == 0, set.Err);
+        Assert.Contains("stored as version 2", set.Out);
+        Assert.Contains("kenmerk: Signalen uit de wijk over drugsoverlast", (await p.Cli("checklist", "show")).Out);
+        await File.WriteAllTextAsync(edited, "{ \"version\": ");
+        var broken = await p.Cli("checklist", "set", edited);
+        Assert.Equal(1, broken.Code);
+        Assert.Contains("the checklist is not valid JSON", broken.Err);
+        var audit = await new AuditLog(new StorageClients(p.Azurite.ConnectionString, null)).ReadAllAsync();
+        Assert.Equal(2, audit.Count(a => a.Action == "checklist-set"));
+    }
+
+    [Fact]
     public async Task Models_quality_counts_outcomes_per_version_and_replay_recomputes_a_run_or_says_why_not()
     {
         using var p = new PipelineUnderTest();
