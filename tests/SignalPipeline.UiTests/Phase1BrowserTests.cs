@@ -15,7 +15,9 @@ public sealed class Phase1BrowserTests(AzuriteFixture azurite) : IClassFixture<A
     [Fact]
     public async Task A_coordinator_walks_signals_through_every_phase_1_path()
     {
+        using var zgw = new ZgwFake();
         var settings = azurite.Settings(dir.Path);
+        foreach (var (k, v) in zgw.Settings("VTH")) settings[k] = v;
         Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-10"], TextWriter.Null, TextWriter.Null, settings));
         using var program = new ProgramProcess(settings, devSignIn: true);
         var r = await BrowserScript.RunAsync(program, "phase1-paths.mjs");
@@ -31,6 +33,9 @@ public sealed class Phase1BrowserTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.Contains(feedback, f => f.Contains("proces beëindigd: Geen strafbare feiten vastgesteld"));
         Assert.Contains("proces beëindigd", r.GetProperty("endResult").GetString());
         Assert.Contains("Vergunningen, toezicht en handhaving", r.GetProperty("departmentRoute").GetString());
+        Assert.Contains("zaak voor VTH", r.GetProperty("zaakRecorded").GetString());
+        Assert.Equal(["zaken", "rollen", "zaakobjecten"], zgw.Received.Select(x => x.Resource));
+        Assert.All(zgw.Received, x => Assert.True(x.Errors.Count == 0, string.Join("; ", x.Errors)));
         Assert.Equal(1, r.GetProperty("phase2Rows").GetInt32());
         Assert.StartsWith("Fase 2", r.GetProperty("phase2Heading").GetString());
         Assert.Equal("afgewezen", r.GetProperty("stopStatus").GetString());
@@ -49,7 +54,7 @@ public sealed class Phase1BrowserTests(AzuriteFixture azurite) : IClassFixture<A
         var ended = ovb.Single(s => s.Phase1?.Decision?.Route == Phase1Route.Police);
         Assert.NotNull(ended.EndResult); // the retention year runs from here (protocol art. 12)
         var shots = Path.Combine(azurite.ProjectRoot, "artifacts", "screenshots");
-        foreach (var shot in new[] { "phase1-weighings.png", "phase1-police-feedback.png", "phase2-list.png", "dossier.png" })
+        foreach (var shot in new[] { "phase1-weighings.png", "phase1-police-feedback.png", "phase1-zaak.png", "phase2-list.png", "dossier.png" })
             Assert.True(new FileInfo(Path.Combine(shots, shot)).Length > 1000, shot);
     }
 

@@ -59,6 +59,12 @@ try {
   await weigh(ids[1]);
   await decide('afdeling', 'Toezicht op kamerverhuur is een taak van VTH', () => page.fill('#decision-form input[name=department]', 'Vergunningen, toezicht en handhaving'));
   result.departmentRoute = await page.locator('#route-taken').innerText();
+  // The hand-off as a zaak in the department's zaaksysteem (ZGW Zaken API).
+  await page.selectOption('#zaak-form select[name=recipient]', 'VTH');
+  await page.fill('#zaak-form input[name=reason]', 'Overdracht aan VTH, zaak 2026-32');
+  await Promise.all([page.waitForNavigation(), page.click('#zaak-form button[type=submit]')]);
+  result.zaakRecorded = await page.locator('.handoff-done').innerText();
+  await page.screenshot({ path: `${shots}/phase1-zaak.png`, fullPage: true });
 
   // 3. Phase 2, and the phase-2 list.
   await weigh(ids[2]);

@@ -33,6 +33,8 @@ public sealed class AppServices : IDisposable
 
     public DpiaRegisterStore DpiaRegisters => new(Storage, Audit, Clock);
     public ChecklistStore Checklists => new(Storage, Audit, Clock);
+    static readonly HttpClient ZgwHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public ZgwHandoffService Zgw => new(ZgwHttp, Clock);
     public ReplayService Replay => new(Storage, Runs, Snapshots, DpiaRegisters, Keys, Settings, Clock);
 
     /// <summary>The register that governs now: the newest approved version in storage with its suspensions (installed from

@@ -13,6 +13,8 @@ public sealed record PipelineSettings
     public string RegisterPath { get; init; } = "";
     /// <summary>The register file was configured explicitly: it governs as it is, outside the stored lifecycle (development, tests).</summary>
     public bool RegisterFileGiven { get; init; }
+    /// <summary>Zaaksystemen a hand-off can create a zaak in (phase 1, stap 4); none: the hand-off is a document.</summary>
+    public IReadOnlyDictionary<string, ZgwRecipient> ZgwRecipients { get; init; } = new Dictionary<string, ZgwRecipient>();
     public IReadOnlyList<string> Territory { get; init; } = ["1771"];
     public bool DeleteRawAfterIngest { get; init; } = true;
     public double MaxRejectedShare { get; init; } = 0.05;
@@ -61,6 +63,7 @@ public sealed record PipelineSettings
             KeyVaultUri = Blank(c["KeyVault:Uri"]),
             RegisterPath = c["SignalPipeline:Register"] ?? Path.Combine(AppContext.BaseDirectory, "config", "dpia-register.json"),
             RegisterFileGiven = c["SignalPipeline:Register"] is not null,
+            ZgwRecipients = ZgwRecipient.From(c),
             Territory = (c["SignalPipeline:Territory"] ?? "1771").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             DeleteRawAfterIngest = !bool.TryParse(c["SignalPipeline:DeleteRawAfterIngest"], out var d) || d,
             MaxRejectedShare = double.TryParse(c["SignalPipeline:MaxRejectedShare"], System.Globalization.CultureInfo.InvariantCulture, out var m) ? m : 0.05,

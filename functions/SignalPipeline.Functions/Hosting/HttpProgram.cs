@@ -65,6 +65,7 @@ public static class HttpProgram
         di.AddSingleton(new RegisterInForce(services.LoadRegister));
         di.AddSingleton(services.DpiaRegisters);
         di.AddSingleton(services.Checklists);
+        di.AddSingleton(services.Zgw);
         di.AddSingleton(services.Register);
         di.AddSingleton(services.Runs);
         di.AddSingleton(services.Snapshots);

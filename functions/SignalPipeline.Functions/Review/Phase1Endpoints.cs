@@ -17,6 +17,7 @@ public static class Phase1Endpoints
         coordinator.MapPost("/signals/{id}/weging1", FirstWeighingAsync);
         coordinator.MapPost("/signals/{id}/weging2", SecondWeighingAsync);
         coordinator.MapPost("/signals/{id}/overdracht", HandoffAsync);
+        coordinator.MapPost("/signals/{id}/zaak", ZaakAsync);
         coordinator.MapPost("/signals/{id}/terugkoppeling", FeedbackAsync);
         signals.MapGet("/fase2", PhaseTwoAsync);
         signals.MapGet("/objecten/{obj}", DossierAsync);
@@ -67,6 +68,29 @@ public static class Phase1Endpoints
         var html = await Documents.HandoffAsync(c, decision, recipient, identity, Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters), user.Name, at);
         await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("document", recipient, user.Name, at)] }, "overdracht", user.Name, $"overdrachtsdocument voor {recipient}", ct);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"overdracht-{id}.html");
+    }
+
+    /// <summary>The hand-off as a zaak in the recipient's zaaksysteem (ZGW Zaken API): zaak, rol and zaakobject, audited and
+    /// recorded on the signal with the zaak's URL.</summary>
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> ZaakAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
+        Pipeline.IdentityResolver identities, Pipeline.ZgwHandoffService zgw, Configuration.PipelineSettings settings, string id, [FromForm] string? recipient, [FromForm] string? reason, CancellationToken ct)
+    {
+        var user = Principal.From(http)!;
+        if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
+        if (c.Phase1?.Decision is not { Route: Phase1Route.Police or Phase1Route.Department } decision)
+            return View.Message(user, "Geen overdracht", "Een zaak bij de ontvanger hoort bij een besluit om naar de politie of een andere afdeling te gaan.", 409, Back(id));
+        if (recipient is null || !settings.ZgwRecipients.TryGetValue(recipient, out var to))
+            return View.Message(user, "Onbekende ontvanger", "Kies een ontvanger met een gekoppeld zaaksysteem.", 400, Back(id));
+        if (ActionEndpoints.ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, Back(id), "Geen zaak aangemaakt");
+        var at = clock.GetUtcNow();
+        await audit.WriteAsync(new AuditEntry(at, user.Name, string.Join(",", user.Roles), "handoff-zaak", id, reason!.Trim(), recipient), ct);
+        var identity = await identities.RevealAsync(c.Object, c.Subjects, [c.Lineage.Snapshots], ct);
+        Pipeline.ZgwZaak zaak;
+        try { zaak = await zgw.CreateAsync(to, c, decision, identity, Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters), ct); }
+        catch (Pipeline.ZgwHandoffException e) { return View.Message(user, "Zaaksysteem weigert", $"Er is geen zaak aangemaakt: {e.Message}. Probeer het later opnieuw of gebruik het overdrachtsdocument.", 502, Back(id), "Geen zaak aangemaakt"); }
+        await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("zaak", recipient, user.Name, at, zaak.ZaakUrl)] }, "overdracht",
+            user.Name, $"zaak {zaak.Identificatie ?? zaak.ZaakUrl} bij {recipient}", ct);
+        return TypedResults.Redirect(Back(id));
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> FeedbackAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,

@@ -93,6 +93,7 @@ public static class ReviewEndpoints
             Tokens = user.IsAny(Principal.Coordinator) && !suspended ? antiforgery.GetAndStoreTokens(http) : null,
             Today = Today(clock),
             ModelSuspended = suspended,
+            ZgwRecipients = settings.ZgwRecipients.Keys.Order().ToList(),
             Checklist = c.Review == Analysis.Signals.ReviewState.Open && user.IsAny(Principal.Coordinator) ? (await checklists.CurrentAsync(ct)).Checklist : null,
         });
     }
