@@ -40,6 +40,8 @@ public sealed class Phase1BrowserTests(AzuriteFixture azurite) : IClassFixture<A
         Assert.StartsWith("Fase 2", r.GetProperty("phase2Heading").GetString());
         Assert.Equal("afgewezen", r.GetProperty("stopStatus").GetString());
         Assert.True(r.GetProperty("dossierSignals").GetInt32() >= 1);
+        Assert.Contains("carla: Eigenaar verhuurt meer panden in de wijk", r.GetProperty("dossierNotes").GetString());
+        Assert.Contains("Toegewezen aan: dirk (door carla", r.GetProperty("dossierAssignment").GetString());
         Assert.Empty(r.GetProperty("consoleMessages").EnumerateArray());
 
         // What the browser did is in the register: routes, the weighings with the checklist version, outcomes for quality.

@@ -85,6 +85,12 @@ try {
   await page.goto(`${base}${ids[0]}`);
   await Promise.all([page.waitForNavigation(), page.click('#dossier-link')]);
   result.dossierSignals = await page.locator('.dossier-signal').count();
+  await page.fill('#note-form input[name=text]', 'Eigenaar verhuurt meer panden in de wijk; navragen bij VTH');
+  await Promise.all([page.waitForNavigation(), page.click('#note-form button[type=submit]')]);
+  await page.fill('#assign-form input[name=colleague]', 'dirk');
+  await Promise.all([page.waitForNavigation(), page.click('#assign-form button[type=submit]')]);
+  result.dossierNotes = await page.locator('#notes').innerText();
+  result.dossierAssignment = await page.locator('#assignment').innerText();
   result.dossierHeading = await page.locator('h1').innerText();
   await page.screenshot({ path: `${shots}/dossier.png`, fullPage: true });
 } finally {

@@ -29,10 +29,11 @@ public sealed class AppServices : IDisposable
     public IntakeService Intake => new(Storage, Register, Runs) { Faults = Faults };
     public ExportService Export => new(Runs, Identities, Audit, Clock);
     public SubjectRequestService Subjects => new(Storage, Snapshots, Register, Runs, Audit, Keys, Clock, LoadRegister, Settings);
-    public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock, Minimisation);
+    public RetentionService Retention => new(Storage, Register, Snapshots, Runs, Audit, Settings.Retention, Clock, Minimisation) { Dossiers = Dossiers };
 
     public DpiaRegisterStore DpiaRegisters => new(Storage, Audit, Clock);
     public ChecklistStore Checklists => new(Storage, Audit, Clock);
+    public DossierStore Dossiers => new(Storage, Clock);
     static readonly HttpClient ZgwHttp = new() { Timeout = TimeSpan.FromSeconds(30) };
     public ZgwHandoffService Zgw => new(ZgwHttp, Clock);
     public ReplayService Replay => new(Storage, Runs, Snapshots, DpiaRegisters, Keys, Settings, Clock);

@@ -66,6 +66,7 @@ public static class HttpProgram
         di.AddSingleton(services.DpiaRegisters);
         di.AddSingleton(services.Checklists);
         di.AddSingleton(services.Zgw);
+        di.AddSingleton(services.Dossiers);
         di.AddSingleton(services.Register);
         di.AddSingleton(services.Runs);
         di.AddSingleton(services.Snapshots);

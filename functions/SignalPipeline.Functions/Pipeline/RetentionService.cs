@@ -28,6 +28,9 @@ public sealed record RetentionReport(int NonActive, int SignalsDeleted, int Snap
 /// the protocol allows. Every deletion is audited with what kind, which ids and which rule, never the content.</summary>
 public sealed class RetentionService(StorageClients storage, CandidateRegister register, SnapshotStore snapshots, RunStore runs, AuditLog audit, RetentionTerms terms, TimeProvider clock, MinimisationService minimisation)
 {
+    /// <summary>The coordinator's dossiers per object: one goes when no retained signal is about its object.</summary>
+    public DossierStore? Dossiers { get; init; }
+
     public async Task<RetentionReport> RunAsync(CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -66,6 +69,8 @@ public sealed class RetentionService(StorageClients storage, CandidateRegister r
         var quarantine = await DeleteOlderThanAsync(StorageClients.Quarantine, now.AddDays(-terms.QuarantineDays), "quarantined file", ct);
         var runEntries = await PruneRunFilesAsync(retained.Select(c => c.SignalId).ToHashSet(StringComparer.Ordinal), now, ct);
         var minimised = await minimisation.RetentionPassAsync(ct);
+        var dossiers = Dossiers is null ? 0 : await Dossiers.DeleteAllButAsync(retained.Select(c => c.Object).OfType<string>().ToHashSet(StringComparer.Ordinal), ct);
+        if (dossiers > 0) await Audit(now, "retention-delete", null, $"{dossiers} dossier(s) with their notes; rule: no retained signal about the object");
         var report = new RetentionReport(retained.Count(c => !c.IsActive), signalsDeleted, snapshotsDeleted, raw, quarantine)
         {
             Expired = expired, RunEntriesRemoved = runEntries,

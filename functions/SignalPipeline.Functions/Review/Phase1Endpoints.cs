@@ -21,6 +21,8 @@ public static class Phase1Endpoints
         coordinator.MapPost("/signals/{id}/terugkoppeling", FeedbackAsync);
         signals.MapGet("/fase2", PhaseTwoAsync);
         signals.MapGet("/objecten/{obj}", DossierAsync);
+        coordinator.MapPost("/objecten/{obj}/notitie", NoteAsync);
+        coordinator.MapPost("/objecten/{obj}/toewijzen", AssignAsync);
     }
 
     static string Back(string id) => $"/review/signals/{id}";
@@ -127,7 +129,7 @@ public static class Phase1Endpoints
     }
 
     static async Task<Results<RazorComponentResult<DossierPage>, RazorComponentResult<MessagePage>>> DossierAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,
-        Configuration.PipelineSettings settings, string obj, CancellationToken ct)
+        Configuration.PipelineSettings settings, DossierStore dossiers, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery, string obj, CancellationToken ct)
     {
         var user = Principal.From(http)!;
         var signals = (await register.ListAsync(ct)).Where(c => c.Object == obj).OrderBy(c => c.FirstRunId, StringComparer.Ordinal).ToList();
@@ -135,11 +137,39 @@ public static class Phase1Endpoints
         await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "view-dossier", null, null, $"{signals.Count} signals on one object"), ct);
         var observations = new Dictionary<string, IReadOnlyList<Observation>>();
         foreach (var s in signals) observations[s.SignalId] = await register.ObservationsAsync(s.SignalId, ct);
+        var (assignee, assignedBy, assignedAt, notes) = await dossiers.GetAsync(obj, ct);
         return View.Page<DossierPage>(new
         {
-            User = user, Object = obj, Signals = signals, Observations = observations,
+            User = user, Object = obj, Signals = signals, Observations = observations, Notes = notes,
+            Assignment = assignee is null ? null : $"{assignee} (door {assignedBy}, {(assignedAt is { } a ? Words.DateTime(a) : "")})",
+            Tokens = user.IsAny(Principal.Coordinator) ? antiforgery.GetAndStoreTokens(http) : null,
             Explain = (Func<SignalState, string>)(c => Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters)),
         });
+    }
+
+    /// <summary>A note on the object's dossier, audited (the note's text is the coordinator's own words about an object).</summary>
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> NoteAsync(HttpContext http, CandidateRegister register, DossierStore dossiers, AuditLog audit, TimeProvider clock,
+        string obj, [FromForm] string? text, CancellationToken ct)
+    {
+        var user = Principal.From(http)!;
+        if (ActionEndpoints.ReasonProblem(text) is { } problem) return View.Message(user, "Notitie te kort", problem, 400, $"/review/objecten/{obj}");
+        if (!(await register.ListAsync(ct)).Any(c => c.Object == obj)) return View.Message(user, "Niet gevonden", "Geen signalen over dit object.", 404, "/review");
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "dossier-note", null, null, $"note on one object ({text!.Trim().Length} characters)"), ct);
+        await dossiers.AddNoteAsync(obj, text.Trim(), user.Name, ct);
+        return TypedResults.Redirect($"/review/objecten/{obj}");
+    }
+
+    /// <summary>Assigns the object's dossier to a colleague (a name as the identity provider knows it; whether that person
+    /// holds a signal role is the identity provider's to enforce when they open it), audited.</summary>
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> AssignAsync(HttpContext http, CandidateRegister register, DossierStore dossiers, AuditLog audit, TimeProvider clock,
+        string obj, [FromForm] string? colleague, CancellationToken ct)
+    {
+        var user = Principal.From(http)!;
+        if (string.IsNullOrWhiteSpace(colleague) || colleague.Trim().Length > 120) return View.Message(user, "Collega ontbreekt", "Noem de collega (naam of account).", 400, $"/review/objecten/{obj}");
+        if (!(await register.ListAsync(ct)).Any(c => c.Object == obj)) return View.Message(user, "Niet gevonden", "Geen signalen over dit object.", 404, "/review");
+        await audit.WriteAsync(new AuditEntry(clock.GetUtcNow(), user.Name, string.Join(",", user.Roles), "dossier-assign", null, null, $"assigned to {colleague.Trim()}"), ct);
+        await dossiers.AssignAsync(obj, colleague.Trim(), user.Name, ct);
+        return TypedResults.Redirect($"/review/objecten/{obj}");
     }
 
     static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();

@@ -13,7 +13,7 @@ public sealed class StorageClients
     public const string ArrivalsQueue = "extract-arrivals", IntakeQueue = "phase1-intake", IntakePoisonQueue = "phase1-intake-poison";
     public const string SignalsTable = "signals", HistoryTable = "signalhistory", ObservationsTable = "signalobservations";
     public const string IngestsTable = "ingests", RunsTable = "runs", KeysTable = "keys", SuppressionTable = "suppression", RequestsTable = "requests";
-    public const string DpiaVersionsTable = "dpiaversions", DpiaSuspensionsTable = "dpiasuspensions";
+    public const string DpiaVersionsTable = "dpiaversions", DpiaSuspensionsTable = "dpiasuspensions", DossiersTable = "dossiers";
 
     public BlobServiceClient Blobs { get; }
     public QueueServiceClient Queues { get; }
@@ -67,6 +67,6 @@ public sealed class StorageClients
     {
         foreach (var c in new[] { Extracts, Snapshots, Quarantine, Audit, Runs, Lineage, Dpia }) await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
         foreach (var q in new[] { ArrivalsQueue, IntakeQueue, IntakePoisonQueue }) await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
-        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable, RequestsTable, DpiaVersionsTable, DpiaSuspensionsTable }) await Table(t).CreateIfNotExistsAsync(ct);
+        foreach (var t in new[] { SignalsTable, HistoryTable, ObservationsTable, IngestsTable, RunsTable, KeysTable, SuppressionTable, RequestsTable, DpiaVersionsTable, DpiaSuspensionsTable, DossiersTable }) await Table(t).CreateIfNotExistsAsync(ct);
     }
 }
