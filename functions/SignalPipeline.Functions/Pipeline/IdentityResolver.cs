@@ -9,6 +9,10 @@ public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address
 {
     /// <summary>Legal entities known by their RSIN only (ZGW <c>innNnpId</c>).</summary>
     public IReadOnlyList<string> Rsin { get; init; } = [];
+    /// <summary>The object's woonplaats as BAG gives it (an analysis column, not an identifier).</summary>
+    public string? Town { get; init; }
+    /// <summary>"5661AB 12A-2 Geldrop", or without the town when BAG does not give it.</summary>
+    public string? AddressWithTown => Address is null ? null : Town is null ? Address : $"{Address} {Town}";
     /// <summary>For a signal on an object: the persons registered there (BRP), the people behind it.</summary>
     public IReadOnlyList<RevealedPerson> Residents { get; init; } = [];
 }
@@ -51,7 +55,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
     public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IEnumerable<IReadOnlyList<SnapshotUse>>? alsoFrom = null, CancellationToken ct = default)
     {
         IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages = [lineage, .. alsoFrom ?? []];
-        string? vboId = null, address = null;
+        string? vboId = null, address = null, town = null;
         var bsns = new List<string>(); var names = new List<string>(); var residents = new List<RevealedPerson>();
 
         if (vboPseudonym is not null)
@@ -64,6 +68,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
                     vboId = f.GetValueOrDefault("verblijfsobject_id");
                     address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres"));
                     addressKey = table.Column("adres")[row];
+                    town = table.Column("woonplaats")[row];
                     break;
                 }
             // The people behind a signal on an object: who is registered there, by its id or (as the linking does) by
@@ -101,6 +106,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
         {
             Rsin = await Companies(IdKind.Rsin, "aanvrager_rsin", "betrokkene_rsin"),
             Residents = residents.DistinctBy(r => r.Bsn).ToList(),
+            Town = town,
         };
     }
 

@@ -50,7 +50,7 @@ public sealed class ZgwHandoffService(HttpClient http, TimeProvider clock)
             ["relatieomschrijving"] = "object van het signaal",
             ["objectIdentificatie"] = new JsonObject
             {
-                ["overigeData"] = new JsonObject { ["verblijfsobjectId"] = identity.VerblijfsobjectId, ["adres"] = identity.Address },
+                ["overigeData"] = new JsonObject { ["verblijfsobjectId"] = identity.VerblijfsobjectId, ["adres"] = identity.AddressWithTown },
             },
         }, ct);
         return new ZgwZaak(zaakUrl, zaak["identificatie"]?.GetValue<string>(), rol["url"]?.GetValue<string>() ?? "", zaakobject["url"]?.GetValue<string>() ?? "");
