@@ -64,6 +64,9 @@ public static class SourceSchemas
         new("pand_id", ColumnKind.Id, CellType.PandId),
         new("pand_status", ColumnKind.Analysis, CellType.Enum, Values: PandStatus),
         new("bouwjaar", ColumnKind.Analysis, CellType.Integer, Min: 1000, Max: 2200),
+        // Beyond the v1 CSV contract: LV BAG gives the openbare ruimte's name; it is part of an address, so it lives in
+        // the envelope only (the coordinator's reveal and hand-off show "Dorpsstraat 12, 5661AB Geldrop").
+        new("straatnaam", ColumnKind.Envelope, CellType.Text),
     ], KeyColumn: "verblijfsobject_id", NeedsLocation: false, OneOfRequired: []);
 
     public static readonly SourceSchema Permits = new("permits",

@@ -16,7 +16,7 @@ public static class LvBagReader
     public static readonly string[] Columns =
     [
         "verblijfsobject_id", "nummeraanduiding_id", "postcode", "huisnummer", "huisletter", "huisnummertoevoeging", "woonplaats",
-        "gebruiksdoelen", "oppervlakte", "status", "pand_id", "pand_status", "bouwjaar",
+        "gebruiksdoelen", "oppervlakte", "status", "pand_id", "pand_status", "bouwjaar", "straatnaam",
     ];
 
     static readonly string[] Required = ["VBO", "NUM", "OPR", "WPL", "PND"];
@@ -99,12 +99,13 @@ public static class LvBagReader
                 { yield return Problem(v, locator, "the oppervlakte is not between 1 and 999999"); continue; }
                 var woonplaatsId = num.LigtIn ?? (num.LigtAan is { } opr ? current["OPR"].GetValueOrDefault(opr)?.LigtIn : null);
                 var woonplaats = woonplaatsId is null ? null : current["WPL"].GetValueOrDefault(woonplaatsId)?.Naam;
+                var straat = num.LigtAan is { } street ? current["OPR"].GetValueOrDefault(street)?.Naam : null;
                 var pand = v.Panden.Where(p => current["PND"].ContainsKey(p)).Order(StringComparer.Ordinal).Select(p => current["PND"][p]).FirstOrDefault();
                 yield return new SourceRow(
                 [
                     v.Id, num.Id, num.Postcode, num.Huisnummer, num.Huisletter, num.Toevoeging, woonplaats,
                     type == "VBO" ? string.Join(',', v.Gebruiksdoelen) : null, type == "VBO" ? v.Oppervlakte : null, v.Status,
-                    pand?.Id, pand?.Status, pand?.Bouwjaar is "9999" ? null : pand?.Bouwjaar,
+                    pand?.Id, pand?.Status, pand?.Bouwjaar is "9999" ? null : pand?.Bouwjaar, straat,
                 ], locator);
             }
     }

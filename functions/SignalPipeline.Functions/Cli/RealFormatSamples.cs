@@ -72,7 +72,9 @@ public static class RealFormatSamples
                 Object(w, "Nummeraanduiding", r["nummeraanduiding_id"],
                     [("huisnummer", r["huisnummer"]), ("huisletter", r["huisletter"]), ("huisnummertoevoeging", r["huisnummertoevoeging"]), ("postcode", r["postcode"]),
                      ("typeAdresseerbaarObject", "Verblijfsobject"), ("status", "Naamgeving uitgegeven")],
-                    woonplaatsen.TryGetValue(r["woonplaats"], out var wpl) ? [("ligtIn", "WoonplaatsRef", wpl)] : [("ligtAan", "OpenbareRuimteRef", $"{gemeente}30{1:D10}")]);
+                    // Every nummeraanduiding lies on the openbare ruimte (its street); a woonplaats of its own when the sample names one.
+                    woonplaatsen.TryGetValue(r["woonplaats"], out var wpl) ? [("ligtIn", "WoonplaatsRef", wpl), ("ligtAan", "OpenbareRuimteRef", $"{gemeente}30{1:D10}")]
+                        : [("ligtAan", "OpenbareRuimteRef", $"{gemeente}30{1:D10}")]);
         });
         Part(dir, $"{gemeente}PND{d}-000001.xml", stand, "PND", w =>
         {

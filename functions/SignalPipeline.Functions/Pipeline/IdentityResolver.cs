@@ -11,8 +11,12 @@ public sealed record RevealedIdentity(string? VerblijfsobjectId, string? Address
     public IReadOnlyList<string> Rsin { get; init; } = [];
     /// <summary>The object's woonplaats as BAG gives it (an analysis column, not an identifier).</summary>
     public string? Town { get; init; }
-    /// <summary>"5661AB 12A-2 Geldrop", or without the town when BAG does not give it.</summary>
-    public string? AddressWithTown => Address is null ? null : Town is null ? Address : $"{Address} {Town}";
+    /// <summary>The street as LV BAG names it (absent from v1 CSV extracts).</summary>
+    public string? Street { get; init; }
+    /// <summary>"Dorpsstraat 12A-2, 5661AB Geldrop" when BAG gives street and town; else what it gives: "5661AB 12A-2 Geldrop".</summary>
+    public string? AddressWithTown => Address is null ? null
+        : Street is not null && Address.Split(' ', 2) is [var postcode, var number] ? $"{Street} {number}, {postcode}{(Town is null ? "" : " " + Town)}"
+        : Town is null ? Address : $"{Address} {Town}";
     /// <summary>For a signal on an object: the persons registered there (BRP), the people behind it.</summary>
     public IReadOnlyList<RevealedPerson> Residents { get; init; } = [];
 }
@@ -55,7 +59,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
     public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IEnumerable<IReadOnlyList<SnapshotUse>>? alsoFrom = null, CancellationToken ct = default)
     {
         IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages = [lineage, .. alsoFrom ?? []];
-        string? vboId = null, address = null, town = null;
+        string? vboId = null, address = null, town = null, street = null;
         var bsns = new List<string>(); var names = new List<string>(); var residents = new List<RevealedPerson>();
 
         if (vboPseudonym is not null)
@@ -67,6 +71,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
                 {
                     vboId = f.GetValueOrDefault("verblijfsobject_id");
                     address = IdentityResolver.FormatAddress(f.GetValueOrDefault("adres"));
+                    street = f.GetValueOrDefault("straatnaam");
                     addressKey = table.Column("adres")[row];
                     town = table.Column("woonplaats")[row];
                     break;
@@ -106,7 +111,7 @@ public sealed class RevealScope(SnapshotStore snapshots, IdentityEnvelope envelo
         {
             Rsin = await Companies(IdKind.Rsin, "aanvrager_rsin", "betrokkene_rsin"),
             Residents = residents.DistinctBy(r => r.Bsn).ToList(),
-            Town = town,
+            Town = town, Street = street,
         };
     }
 

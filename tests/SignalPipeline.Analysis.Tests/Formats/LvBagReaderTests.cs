@@ -40,6 +40,7 @@ public sealed class LvBagReaderTests : IDisposable
 
         var vbo = Oracle("VBO", c.Peildatum.Value);
         var num = Oracle("NUM", c.Peildatum.Value);
+        var opr = Oracle("OPR", c.Peildatum.Value);
         foreach (var row in rows.Where(r => r.Problem is null && r.Values[0]!.Substring(4, 2) == "01"))
         {
             var o = vbo[row.Values[0]!];
@@ -51,6 +52,7 @@ public sealed class LvBagReaderTests : IDisposable
             Assert.Equal((string?)num[hoofdadres]["postcode"], row.Values[col("postcode")]);
             Assert.Equal(((int)num[hoofdadres]["huisnummer"]!).ToString(), row.Values[col("huisnummer")]);
             Assert.Equal("Doesburg", row.Values[col("woonplaats")]); // via the NUM's OPR and its WPL
+            Assert.Equal((string?)opr[(string)num[hoofdadres]["openbareruimteRef"]!]["naam"], row.Values[col("straatnaam")]); // the OPR's name
         }
         Assert.All(rows.Where(r => r.Values[0] is { } id && id.Substring(4, 2) is "02" or "03"), r =>
         {

@@ -65,6 +65,17 @@ public sealed class RealFormatTests
         Assert.Contains(brp.ColumnsDiscarded, c => c.Name.Contains("nationaliteit") && c.Reason.StartsWith("never permitted"));
         Assert.DoesNotContain("nationaliteit", brp.ColumnsKept);
         Assert.Equal("zgw-zaken-1.5", (await new SnapshotStore(storage).LatestAsync("enforcement", Night1))!.Format);
+
+        // LV BAG names the street: the coordinator's reveal reads "Dorpsstraat 12, 5661AB Geldrop", the v1 CSV only "5661AB 12 …".
+        var signal = (await new CandidateRegister(storage).ListAsync()).First(s => s.Model == "OVB" && s.Raised);
+        var identities = new Functions.Pipeline.IdentityResolver(new SnapshotStore(storage), new DevKeyFileProvider(key, TextWriter.Null));
+        var shown = await identities.RevealAsync(signal.Object, signal.Subjects, [signal.Lineage.Snapshots]);
+        Assert.Matches(@"^Dorpsstraat \d+\S*, \d{4}[A-Z]{2}( \S+)?$", shown.AddressWithTown);
+        var csvStorage = new StorageClients(csv.Azurite.ConnectionString, null);
+        var csvSignal = (await new CandidateRegister(csvStorage).GetAsync(signal.SignalId))!;
+        var csvShown = await new Functions.Pipeline.IdentityResolver(new SnapshotStore(csvStorage), new DevKeyFileProvider(key, TextWriter.Null))
+            .RevealAsync(csvSignal.Object, csvSignal.Subjects, [csvSignal.Lineage.Snapshots]);
+        Assert.Matches(@"^\d{4}[A-Z]{2} \d+", csvShown.AddressWithTown);
     }
 
     [Fact]
