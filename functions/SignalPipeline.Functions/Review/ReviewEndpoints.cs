@@ -94,6 +94,7 @@ public static class ReviewEndpoints
             Today = Today(clock),
             ModelSuspended = suspended,
             ZgwRecipients = settings.ZgwRecipients.Keys.Order().ToList(),
+            Territory = settings.Territory,
             Checklist = c.Review == Analysis.Signals.ReviewState.Open && user.IsAny(Principal.Coordinator) ? (await checklists.CurrentAsync(ct)).Checklist : null,
         });
     }
