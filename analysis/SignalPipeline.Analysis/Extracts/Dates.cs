@@ -25,6 +25,11 @@ public static class Dates
     }
 
     /// <summary>Parses a normalised date; partial dates (00) have no exact day and return null.</summary>
+    static readonly string[] Months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
+
+    /// <summary>A date as a Dutch reader writes it: "27 november 2026" (by hand: the app runs without ICU).</summary>
+    public static string Dutch(DateOnly d) => $"{d.Day} {Months[d.Month - 1]} {d.Year}";
+
     public static DateOnly? ToDateOnly(string? normalised) =>
         normalised is { Length: 10 } && DateOnly.TryParseExact(normalised, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d : null;

@@ -69,7 +69,6 @@ public readonly record struct Evidence(IReadOnlyDictionary<string, string> Value
         decimal.TryParse(this[key], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var d)
             ? d.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') : this[key];
     public static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',');
-    static readonly string[] Months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
     /// <summary>An ISO date in the evidence as a Dutch reader writes it: "27 november 2026".</summary>
     public string Date(string key) => DutchDate(this[key]);
 
@@ -79,7 +78,7 @@ public readonly record struct Evidence(IReadOnlyDictionary<string, string> Value
 
     static string DutchDate(string iso) =>
         DateOnly.TryParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
-            ? $"{d.Day} {Months[d.Month - 1]} {d.Year}" : iso;
+            ? Extracts.Dates.Dutch(d) : iso;
 }
 
 public enum ModelMethod

@@ -13,9 +13,8 @@ public static class Words
 
     /// <summary>Dutch separators by hand: the app runs with invariant globalisation (no ICU in the image).</summary>
     static readonly System.Globalization.NumberFormatInfo Dutch = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
-    static readonly string[] Months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"];
     /// <summary>2026-11-27 → "27 november 2026".</summary>
-    public static string Date(DateOnly d) => $"{d.Day} {Months[d.Month - 1]} {d.Year}";
+    public static string Date(DateOnly d) => Analysis.Extracts.Dates.Dutch(d);
     public static string Date(DateTimeOffset at) => Date(DateOnly.FromDateTime(at.UtcDateTime));
     static readonly TimeZoneInfo Amsterdam = TimeZoneInfo.FindSystemTimeZoneById("Europe/Amsterdam");
     /// <summary>An instant in the municipality's time: "27 november 2026 15:05".</summary>
