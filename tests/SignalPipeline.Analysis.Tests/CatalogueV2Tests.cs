@@ -76,6 +76,15 @@ public class CatalogueV2Tests
         var brp = BrpHeader + People(standplaats, 2, "1970-01-01");
         Assert.Empty(Raised(await World.RunAsync(bag, brp), "ONG"));
         Assert.Empty(Raised(await World.RunAsync(bag, brp), "NWF")); // living there is what it is for
+
+        // A ligplaats the BAG extract does not list (an extract of verblijfsobjecten only): still a lawful address in v2.
+        const string ligplaats = "1771020000000007";
+        var onlyVbos = World.Bag((A, 40, "woonfunctie"));
+        var atLigplaats = BrpHeader + People(ligplaats, 2, "1970-01-01");
+        Assert.Empty(Raised(await World.RunAsync(onlyVbos, atLigplaats), "ONG"));
+        Assert.Equal("niet in BAG", Assert.Single(Raised(await World.RunAsync(onlyVbos, atLigplaats, register: V1Register()), "ONG")).Evidence["status"]);
+        // An unknown verblijfsobject (type 01) still raises ONG 2.0.0.
+        Assert.Single(Raised(await World.RunAsync(onlyVbos, BrpHeader + People("1771010000000099", 1, "1970-01-01")), "ONG"));
     }
 
     [Fact]

@@ -16,6 +16,8 @@ public sealed record Registration(string Person, string FunctieAdres, string? Da
 {
     /// <summary>The address is already in onderzoek at the municipality (BRP <c>in_onderzoek</c>).</summary>
     public bool InOnderzoek { get; init; }
+    /// <summary>The object type of its own verblijfsobject_id (01 verblijfsobject, 02 ligplaats, 03 standplaats), if it had one.</summary>
+    public string? VboType { get; init; }
     /// <summary>18 or older on the extract's peildatum; null when unknown (counts as adult).</summary>
     public bool? Volwassen { get; init; }
 }
@@ -112,9 +114,9 @@ public sealed class LinkedWorld
         Link("brp", t =>
         {
             var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
-            var (onderzoek, volwassen) = (t.Column("in_onderzoek"), t.Column("volwassen"));
+            var (onderzoek, volwassen, type) = (t.Column("in_onderzoek"), t.Column("volwassen"), t.Column("_vbo_type"));
             return i => Unless(bsn[i]) is { } person
-                ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null } }
+                ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i] }
                 : null;
         }, regs, unknown);
         Link("permits", t =>

@@ -45,7 +45,9 @@ public sealed class OngModel(int generation = 1) : ISignalModel
         {
             // The id's own gemeentecode decides the territory: BAG cannot, it does not know the object.
             if (regs.Count < min || regs[0].VboGemeente is not { } gemeente || !ctx.World.InTerritory(gemeente)) continue;
-            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(regs))) continue;
+            // v2: a ligplaats or standplaats (type 02, 03) is a lawful address, even where the BAG extract lists
+            // verblijfsobjecten only: a registration there is not "absent from BAG".
+            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(regs) || regs[0].VboType is "02" or "03")) continue;
             found.Add(Raise(ctx, vboId, regs, "niet in BAG", ""));
         }
         return found.OrderBy(s => s.SignalId, StringComparer.Ordinal);

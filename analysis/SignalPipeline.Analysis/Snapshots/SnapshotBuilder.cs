@@ -261,7 +261,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                 case ColumnKind.Id:
                     envelopeFields[spec.Name] = normalised;
                     row[layout.Ordinal(spec.Name)] = Pseudonym(ColumnValues.KindOf(spec.Type), normalised);
-                    if (spec.Type == CellType.VerblijfsobjectId) row[layout.VboGemeenteOrdinal] = normalised[..4];
+                    if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = normalised[..4]; row[layout.VboTypeOrdinal] = normalised.Substring(4, 2); }
                     break;
                 case ColumnKind.Envelope:
                     envelopeFields[spec.Name] = normalised;

@@ -4,7 +4,8 @@ namespace SignalPipeline.Analysis.Snapshots;
 
 /// <summary>The columns of a snapshot table: pseudonymised id columns (same name as in the extract), <c>adres</c>
 /// (pseudonym of the address key), the permitted analysis columns, and derived columns that start with '_':
-/// <c>_line</c> (line in the extract), <c>_vbo_gemeente</c> (gemeentecode of the VBO id), <c>_pc4</c>.</summary>
+/// <c>_line</c> (line in the extract), <c>_vbo_gemeente</c> (gemeentecode of the VBO id), <c>_vbo_type</c> (its object type:
+/// 01 verblijfsobject, 02 ligplaats, 03 standplaats), <c>_pc4</c>.</summary>
 public sealed class TableLayout
 {
     static readonly HashSet<string> AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
@@ -17,6 +18,7 @@ public sealed class TableLayout
     public int AddressOrdinal => ordinals["adres"];
     public int LineOrdinal => ordinals["_line"];
     public int VboGemeenteOrdinal => ordinals["_vbo_gemeente"];
+    public int VboTypeOrdinal => ordinals["_vbo_type"];
     public int Pc4Ordinal => ordinals["_pc4"];
     /// <summary>The derived analysis column <c>volwassen</c> (BRP, from the birth date on the peildatum), or -1.</summary>
     public int VolwassenOrdinal => ordinals.TryGetValue(Volwassen, out var i) ? i : -1;
@@ -56,7 +58,7 @@ public sealed class TableLayout
         if (!columns.Contains("verblijfsobject_id")) columns.Add("verblijfsobject_id");
         columns.Add("adres");
         if (set.Overlaps(AddressParts)) pseudo.Add("adres");
-        columns.AddRange(["_line", "_vbo_gemeente", "_pc4", "_scratch"]);
+        columns.AddRange(["_line", "_vbo_gemeente", "_vbo_type", "_pc4", "_scratch"]);
         return new TableLayout(columns, pseudo, enveloped, schema.KeyColumn);
     }
 }
