@@ -12,6 +12,8 @@ public sealed record RunRecord
     public double DurationSeconds { get; init; }
     /// <summary>Time spent joining the sources on the verblijfsobject.</summary>
     public double LinkSeconds { get; init; }
+    /// <summary>Wall time of all models together (they run side by side; each model's own time is in <see cref="Models"/>).</summary>
+    public double ModelsSeconds { get; init; }
     public required string Municipality { get; init; }
     public IReadOnlyList<string> Territory { get; init; } = [];
     public required string RegisterVersion { get; init; }
