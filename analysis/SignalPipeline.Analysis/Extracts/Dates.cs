@@ -30,6 +30,15 @@ public static class Dates
     /// <summary>A date as a Dutch reader writes it: "27 november 2026" (by hand: the app runs without ICU).</summary>
     public static string Dutch(DateOnly d) => $"{d.Day} {Months[d.Month - 1]} {d.Year}";
 
+    /// <summary>"2026-11-27" → "27 november 2026"; anything else as it is.</summary>
+    public static string Dutch(string iso) =>
+        DateOnly.TryParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? Dutch(d) : iso;
+
+    /// <summary>A stored value as text for a Dutch reader: ISO dates inside it as "27 november 2026", codes without
+    /// underscores ("last_onder_dwangsom 2025-01-02" → "last onder dwangsom 2 januari 2025").</summary>
+    public static string DutchText(string value) =>
+        System.Text.RegularExpressions.Regex.Replace(value, @"\b\d{4}-\d{2}-\d{2}\b", m => Dutch(m.Value)).Replace('_', ' ');
+
     public static DateOnly? ToDateOnly(string? normalised) =>
         normalised is { Length: 10 } && DateOnly.TryParseExact(normalised, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
             ? d : null;

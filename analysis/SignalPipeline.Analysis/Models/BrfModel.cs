@@ -29,7 +29,7 @@ public sealed class BrfModel(int generation = 1) : ISignalModel
             var postal = regs.Count(r => r.FunctieAdres == "B");
             if (!ctx.InTerritory(vbo) || postal < ctx.P("min_postal")) continue;
             var postalRegs = regs.Where(r => r.FunctieAdres == "B").ToList();
-            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(postalRegs))) continue;
+            if (V2 && V2Rules.Skips(ctx, vboId, postalRegs)) continue;
             yield return V2 ? ctx.Raise(this, vboId, vboId, [], ("postal_registrations", postal), V2Rules.OnderzoekEvidence(postalRegs))
                 : ctx.Raise(this, vboId, vboId, [], ("postal_registrations", postal));
         }

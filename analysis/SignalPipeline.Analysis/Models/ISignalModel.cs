@@ -70,15 +70,10 @@ public readonly record struct Evidence(IReadOnlyDictionary<string, string> Value
             ? d.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') : this[key];
     public static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',');
     /// <summary>An ISO date in the evidence as a Dutch reader writes it: "27 november 2026".</summary>
-    public string Date(string key) => DutchDate(this[key]);
+    public string Date(string key) => Extracts.Dates.Dutch(this[key]);
 
     /// <summary>A value with codes and ISO dates inside ("last_onder_dwangsom 2025-01-02; …") as Dutch text.</summary>
-    public string Text(string key) =>
-        System.Text.RegularExpressions.Regex.Replace(this[key], @"\b\d{4}-\d{2}-\d{2}\b", m => DutchDate(m.Value)).Replace('_', ' ');
-
-    static string DutchDate(string iso) =>
-        DateOnly.TryParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d)
-            ? Extracts.Dates.Dutch(d) : iso;
+    public string Text(string key) => Extracts.Dates.DutchText(this[key]);
 }
 
 public enum ModelMethod

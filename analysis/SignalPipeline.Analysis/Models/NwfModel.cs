@@ -34,7 +34,7 @@ public sealed class NwfModel(int generation = 1) : ISignalModel
             // A ligplaats or standplaats has no gebruiksdoel: living there is what it is for.
             if (!ctx.InTerritory(vbo) || vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             // v2: residence in a care home or a prison is lawful and expected; in logies only when the register says so.
-            if (V2 && (ctx.Excluded.Contains(vboId) || Lawful.Any(vbo.Gebruiksdoelen.Contains) || V2Rules.AllInOnderzoek(regs)
+            if (V2 && (V2Rules.Skips(ctx, vboId, regs) || Lawful.Any(vbo.Gebruiksdoelen.Contains)
                 || vbo.Gebruiksdoelen.Contains("logiesfunctie") && ctx.P("include_logies") == 0)) continue;
             var residents = regs.Count(r => r.FunctieAdres == "W");
             if (residents < ctx.P("min_residents")) continue;

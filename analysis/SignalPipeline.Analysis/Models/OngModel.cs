@@ -38,7 +38,7 @@ public sealed class OngModel(int generation = 1) : ISignalModel
             var vbo = ctx.World.Vbos[vboId];
             if (!ctx.InTerritory(vbo) || regs.Count < min) continue;
             if (!InvalidStatus.Contains(vbo.Status) && !(vbo.PandStatus is { } ps && InvalidPandStatus.Contains(ps))) continue;
-            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(regs))) continue;
+            if (V2 && V2Rules.Skips(ctx, vboId, regs)) continue;
             found.Add(Raise(ctx, vboId, regs, vbo.Status, vbo.PandStatus ?? ""));
         }
         foreach (var (vboId, regs) in ctx.World.RegistrationsAtUnknownVbo)
@@ -47,7 +47,7 @@ public sealed class OngModel(int generation = 1) : ISignalModel
             if (regs.Count < min || regs[0].VboGemeente is not { } gemeente || !ctx.World.InTerritory(gemeente)) continue;
             // v2: a ligplaats or standplaats (type 02, 03) is a lawful address, even where the BAG extract lists
             // verblijfsobjecten only: a registration there is not "absent from BAG".
-            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(regs) || regs[0].VboType is "02" or "03")) continue;
+            if (V2 && (V2Rules.Skips(ctx, vboId, regs) || regs[0].VboType is "02" or "03")) continue;
             found.Add(Raise(ctx, vboId, regs, "niet in BAG", ""));
         }
         return found.OrderBy(s => s.SignalId, StringComparer.Ordinal);

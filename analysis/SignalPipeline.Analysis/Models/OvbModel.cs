@@ -43,7 +43,7 @@ public sealed class OvbModel(int generation = 1) : ISignalModel
         {
             var vbo = ctx.World.Vbos[vboId];
             if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie || vbo.IsPlaats) continue;
-            if (V2 && (ctx.Excluded.Contains(vboId) || V2Rules.AllInOnderzoek(regs))) continue;
+            if (V2 && V2Rules.Skips(ctx, vboId, regs)) continue;
             // v2: families with children in a small home are not the exploitation pattern; unknown age counts as adult.
             var counted = regs.Where(r => r.FunctieAdres == "W" && (!V2 || r.Volwassen != false)).ToList();
             var residents = counted.Count;

@@ -11,6 +11,11 @@ public static class V2Rules
 
     public static bool AllInOnderzoek(IReadOnlyCollection<Registration> regs) => regs.Count > 0 && regs.All(r => r.InOnderzoek);
 
+    /// <summary>What every person-based v2 rule skips: an object on the approval's exclusion list, or registrations that
+    /// are all in onderzoek already.</summary>
+    public static bool Skips(ModelContext ctx, string vboId, IReadOnlyCollection<Registration> regs) =>
+        ctx.Excluded.Contains(vboId) || AllInOnderzoek(regs);
+
     public static (string, object) OnderzoekEvidence(IEnumerable<Registration> regs) => (OnderzoekKey, regs.Count(r => r.InOnderzoek));
 
     /// <summary>The explanation's sentence about it (v2 evidence only; empty for v1 signals and when none is in onderzoek).</summary>

@@ -67,7 +67,7 @@ public static class GovernanceVerbs
 
     public static async Task<int> ModelsQualityAsync(AppServices s, string format, TextWriter output)
     {
-        var rows = ModelQuality.Compute(await s.Register.ListAsync(), await s.LoadRegister());
+        var rows = ModelQuality.Compute(await s.Register.ListAsync(), await s.ViewRegister());
         if (format == "json")
         {
             foreach (var q in rows)

@@ -42,9 +42,17 @@ public sealed class AppServices : IDisposable
     /// the packaged file the first time), read on every use so an approval or a suspension counts from the next run on.
     /// A register file given explicitly (<c>--register</c>, <c>SignalPipeline:Register</c>) is used as it is instead: for
     /// development and tests only, and every run records it (docs/dpia-register.md).</summary>
-    public async Task<DpiaRegister> LoadRegister(CancellationToken ct = default) =>
-        Settings.RegisterFileGiven ? DpiaRegister.Load(Settings.RegisterPath) with { RegisterVersion = DpiaRegister.Load(Settings.RegisterPath).RegisterVersion + " (bestand)" }
-            : (await DpiaRegisters.EffectiveAsync(Settings.RegisterPath, ct)).Register;
+    public Task<DpiaRegister> LoadRegister(CancellationToken ct = default) => RegisterAsync(keep: true, ct);
+
+    /// <summary>The same register for a page that shows it: nothing is written.</summary>
+    public Task<DpiaRegister> ViewRegister(CancellationToken ct = default) => RegisterAsync(keep: false, ct);
+
+    async Task<DpiaRegister> RegisterAsync(bool keep, CancellationToken ct)
+    {
+        if (!Settings.RegisterFileGiven) return (await DpiaRegisters.EffectiveAsync(Settings.RegisterPath, ct, keep)).Register;
+        var file = DpiaRegister.Load(Settings.RegisterPath);
+        return file with { RegisterVersion = file.RegisterVersion + " (bestand)" };
+    }
 
     /// <summary>Storage per docs/contracts/cli.md: a configured account wins; otherwise local Azurite, started when nothing listens.</summary>
     public static async Task<AppServices> CreateAsync(PipelineSettings settings, TextWriter log, TimeProvider? clock = null, CancellationToken ct = default)

@@ -62,7 +62,7 @@ public static class HttpProgram
     {
         di.AddSingleton(services.Settings);
         di.AddSingleton(services.Clock);
-        di.AddSingleton(new RegisterInForce(services.LoadRegister));
+        di.AddSingleton(new RegisterInForce(services.ViewRegister));
         di.AddSingleton(services.DpiaRegisters);
         di.AddSingleton(services.Checklists);
         di.AddSingleton(services.Zgw);

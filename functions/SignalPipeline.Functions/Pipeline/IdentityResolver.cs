@@ -1,4 +1,5 @@
 using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Signals;
 using SignalPipeline.Analysis.Runs;
 using SignalPipeline.Analysis.Snapshots;
 using SignalPipeline.Functions.Storage;
@@ -39,6 +40,15 @@ public sealed class IdentityResolver(SnapshotStore snapshots, IKeyProvider keys)
     /// for rows behind signals of the runs that used them, so a signal's older observations may hold what the latest lacks.</summary>
     public async Task<RevealedIdentity> RevealAsync(string? vboPseudonym, IReadOnlyList<string> subjects, IReadOnlyList<IReadOnlyList<SnapshotUse>> lineages, CancellationToken ct = default) =>
         await (await BeginAsync(lineages.FirstOrDefault() ?? [], ct)).RevealAsync(vboPseudonym, subjects, lineages.Skip(1), ct);
+
+    /// <summary>A signal's identity as of the observation its decision was taken on (or else the latest), then its other
+    /// observations newest first, for what a minimised snapshot no longer holds. Callers check the role and audit first.</summary>
+    public async Task<RevealedIdentity> RevealSignalAsync(SignalState c, CandidateRegister register, CancellationToken ct = default)
+    {
+        var basis = c.Decision is { } d ? await register.ObservationAsync(c.SignalId, d.ObservationRunId, ct) : null;
+        var observations = (await register.ObservationsAsync(c.SignalId, ct)).Reverse().Select(o => o.Lineage.Snapshots);
+        return await RevealAsync(basis?.Object ?? c.Object, basis?.Subjects ?? c.Subjects, [(basis?.Lineage ?? c.Lineage).Snapshots, c.Lineage.Snapshots, .. observations], ct);
+    }
 
     /// <summary>"5664AB|12|A|2" → "5664AB 12A-2".</summary>
     public static string? FormatAddress(string? key)

@@ -58,13 +58,6 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             var (_, qd, p, q) = await CompleteAsync(unfinished, await runs.GetSignalsAsync(unfinished.RunId, ct), log, Report, ct);
             queued += qd; processed += p; poisoned += q;
         }
-        // A run completed just before a crash may not have minimised its snapshots yet: it does so now.
-        if ((await runs.ListAsync(ct)).LastOrDefault(r => r.Status == RunStatus.Completed && !r.Backfill) is { } last
-            && await runs.GetAsync(last.RunId, ct) is { MinimisationDone: false } unminimised)
-        {
-            var minimised = await MinimiseAsync(unminimised, ct);
-            notes.Add($"minimised the snapshots of run {minimised.RunId}, completed before it could do so itself");
-        }
 
         // 2. The inputs this date would use now; the same inputs as a completed run of this date: nothing to do.
         var reg = await dpia(ct);
@@ -75,6 +68,13 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
         var suppressed = await new SuppressionList(storage).InForceAsync(referenceDate, ct);
         var inputs = InputsHash(manifests.Values, reg, area, suppressed);
         var index = await runs.ListAsync(ct);
+        // A run completed just before a crash may not have minimised its snapshots yet: it does so now.
+        if (index.LastOrDefault(r => r.Status == RunStatus.Completed && !r.Backfill) is { } last
+            && await runs.GetAsync(last.RunId, ct) is { MinimisationDone: false } unminimised)
+        {
+            var minimised = await MinimiseAsync(unminimised, ct);
+            notes.Add($"minimised the snapshots of run {minimised.RunId}, completed before it could do so itself");
+        }
         var date = referenceDate.ToString("yyyy-MM-dd");
         if (index.LastOrDefault(r => r.ReferenceDate == date && r.Status == RunStatus.Completed) is { } done
             && await runs.GetAsync(done.RunId, ct) is { } doneRecord && doneRecord.InputsSha256 == inputs)

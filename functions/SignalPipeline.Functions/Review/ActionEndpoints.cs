@@ -32,12 +32,7 @@ public static class ActionEndpoints
         // Audit first: if the trace cannot be written, nothing is shown.
         var at = clock.GetUtcNow();
         await audit.WriteAsync(new AuditEntry(at, user.Name, string.Join(",", user.Roles), "reveal", id, reason!.Trim(), null), ct);
-        // As of the observation the decision was taken on (its snapshots), or else the latest one; then the signal's
-        // other observations, newest first, for what a minimised snapshot no longer holds.
-        var basis = c.Decision is { } d ? await register.ObservationAsync(id, d.ObservationRunId, ct) : null;
-        var observations = (await register.ObservationsAsync(id, ct)).Reverse().Select(o => o.Lineage.Snapshots);
-        var identity = await identities.RevealAsync(basis?.Object ?? c.Object, basis?.Subjects ?? c.Subjects,
-            [(basis?.Lineage ?? c.Lineage).Snapshots, c.Lineage.Snapshots, .. observations], ct);
+        var identity = await identities.RevealSignalAsync(c, register, ct);
         return View.Page<RevealPage>(new { User = user, SignalId = id, Identity = identity, Reason = reason.Trim(), At = at });
     }
 

@@ -63,7 +63,7 @@ public static class DpiaEndpoints
         return TypedResults.Redirect("/review/dpia");
     }
 
-    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> SuspendAsync(HttpContext http, DpiaRegisterStore store, Configuration.PipelineSettings settings,
+    static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> SuspendAsync(HttpContext http, DpiaRegisterStore store,
         [FromForm] string? model, [FromForm] string? reason, CancellationToken ct)
     {
         var user = Principal.From(http)!;

@@ -1,11 +1,10 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace SignalPipeline.Functions.Review;
 
 /// <summary>A signal's evidence in the coordinator's words: Dutch labels instead of stored keys, decimal commas, dates
 /// as "27 november 2026", codes without underscores. The stored evidence (and exports) keep the contract's keys.</summary>
-public static partial class EvidenceWords
+public static class EvidenceWords
 {
     static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
     {
@@ -29,12 +28,8 @@ public static partial class EvidenceWords
         if (key is "gebruiksdoelen") return value.Replace("|", ", ");
         if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && value.Contains('.'))
             return d.ToString("0.0##", CultureInfo.InvariantCulture).Replace('.', ',');
-        // Dates inside the value ("last_onder_dwangsom 2025-01-02; …") read as Dutch dates; codes lose their underscores.
-        return IsoDate().Replace(value, m => Review.Words.Date(DateOnly.ParseExact(m.Value, "yyyy-MM-dd", CultureInfo.InvariantCulture))).Replace('_', ' ');
+        return Analysis.Extracts.Dates.DutchText(value);
     }
 
     static string Words(string key) => key.Replace('_', ' ');
-
-    [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}\b")]
-    private static partial Regex IsoDate();
 }

@@ -58,17 +58,12 @@ public static class Phase1Endpoints
         Pipeline.IdentityResolver identities, Configuration.PipelineSettings settings, string id, [FromForm] string? reason, CancellationToken ct)
     {
         var user = Principal.From(http)!;
-        if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
-        if (c.Phase1?.Decision is not { Route: Phase1Route.Police or Phase1Route.Department } decision)
-            return View.Message(user, "Geen overdracht", "Een overdrachtsdocument hoort bij een besluit om naar de politie of een andere afdeling te gaan.", 409, Back(id));
-        if (ActionEndpoints.ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, Back(id), "Geen document gemaakt");
-        var at = clock.GetUtcNow();
-        var recipient = decision.Route == Phase1Route.Police ? "politie (proces-verbaal van bevindingen door een BOA)" : decision.Department!;
-        // Audit first: if the trace cannot be written, nothing leaves.
-        await audit.WriteAsync(new AuditEntry(at, user.Name, string.Join(",", user.Roles), "handoff-document", id, reason!.Trim(), recipient), ct);
-        var identity = await identities.RevealAsync(c.Object, c.Subjects, [c.Lineage.Snapshots], ct);
-        var html = await Documents.HandoffAsync(c, decision, recipient, identity, Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters), user.Name, at);
-        await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("document", recipient, user.Name, at)] }, "overdracht", user.Name, $"overdrachtsdocument voor {recipient}", ct);
+        var (c, decision, refused) = await HandoffAllowedAsync(user, register, id, reason, "Een overdrachtsdocument", "Geen document gemaakt", ct);
+        if (refused is not null) return refused;
+        var recipient = decision!.Route == Phase1Route.Police ? "politie (proces-verbaal van bevindingen door een BOA)" : decision.Department!;
+        var h = await BeginHandoffAsync(user, c!, "handoff-document", recipient, reason!, register, audit, clock, identities, settings, ct);
+        var html = await Documents.HandoffAsync(c!, decision, recipient, h.Identity, h.Explanation, user.Name, h.At);
+        await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("document", recipient, user.Name, h.At)] }, "overdracht", user.Name, $"overdrachtsdocument voor {recipient}", ct);
         return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(html), "text/html; charset=utf-8", $"overdracht-{id}.html");
     }
 
@@ -78,21 +73,40 @@ public static class Phase1Endpoints
         Pipeline.IdentityResolver identities, Pipeline.ZgwHandoffService zgw, Configuration.PipelineSettings settings, string id, [FromForm] string? recipient, [FromForm] string? reason, CancellationToken ct)
     {
         var user = Principal.From(http)!;
-        if (await register.GetAsync(id, ct) is not { } c) return View.SignalNotFound(user);
-        if (c.Phase1?.Decision is not { Route: Phase1Route.Police or Phase1Route.Department } decision)
-            return View.Message(user, "Geen overdracht", "Een zaak bij de ontvanger hoort bij een besluit om naar de politie of een andere afdeling te gaan.", 409, Back(id));
+        var (c, decision, refused) = await HandoffAllowedAsync(user, register, id, reason, "Een zaak bij de ontvanger", "Geen zaak aangemaakt", ct);
+        if (refused is not null) return refused;
         if (recipient is null || !settings.ZgwRecipients.TryGetValue(recipient, out var to))
             return View.Message(user, "Onbekende ontvanger", "Kies een ontvanger met een gekoppeld zaaksysteem.", 400, Back(id));
-        if (ActionEndpoints.ReasonProblem(reason) is { } problem) return View.Message(user, "Reden ontbreekt", problem, 400, Back(id), "Geen zaak aangemaakt");
-        var at = clock.GetUtcNow();
-        await audit.WriteAsync(new AuditEntry(at, user.Name, string.Join(",", user.Roles), "handoff-zaak", id, reason!.Trim(), recipient), ct);
-        var identity = await identities.RevealAsync(c.Object, c.Subjects, [c.Lineage.Snapshots], ct);
+        var h = await BeginHandoffAsync(user, c!, "handoff-zaak", recipient, reason!, register, audit, clock, identities, settings, ct);
         Pipeline.ZgwZaak zaak;
-        try { zaak = await zgw.CreateAsync(to, c, decision, identity, Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters), ct); }
+        try { zaak = await zgw.CreateAsync(to, c!, decision!, h.Identity, h.Explanation, ct); }
         catch (Pipeline.ZgwHandoffException e) { return View.Message(user, "Zaaksysteem weigert", $"Er is geen zaak aangemaakt: {e.Message}. Probeer het later opnieuw of gebruik het overdrachtsdocument.", 502, Back(id), "Geen zaak aangemaakt"); }
-        await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("zaak", recipient, user.Name, at, zaak.ZaakUrl)] }, "overdracht",
+        await register.Phase1StepAsync(id, p => p with { Handoffs = [.. p.Handoffs, new Handoff("zaak", recipient, user.Name, h.At, zaak.ZaakUrl)] }, "overdracht",
             user.Name, $"zaak {zaak.Identificatie ?? zaak.ZaakUrl} bij {recipient}", ct);
         return TypedResults.Redirect(Back(id));
+    }
+
+    /// <summary>A hand-off belongs to a decision for the police or another department, and needs a written reason.</summary>
+    static async Task<(SignalState? Signal, Phase1Decision? Decision, RazorComponentResult<MessagePage>? Refused)> HandoffAllowedAsync(Principal user, CandidateRegister register,
+        string id, string? reason, string what, string nothing, CancellationToken ct)
+    {
+        if (await register.GetAsync(id, ct) is not { } c) return (null, null, View.SignalNotFound(user));
+        if (c.Phase1?.Decision is not { Route: Phase1Route.Police or Phase1Route.Department } decision)
+            return (c, null, View.Message(user, "Geen overdracht", $"{what} hoort bij een besluit om naar de politie of een andere afdeling te gaan.", 409, Back(id)));
+        if (ActionEndpoints.ReasonProblem(reason) is { } problem) return (c, decision, View.Message(user, "Reden ontbreekt", problem, 400, Back(id), nothing));
+        return (c, decision, null);
+    }
+
+    sealed record HandoffStart(DateTimeOffset At, Pipeline.RevealedIdentity Identity, string Explanation);
+
+    /// <summary>Audit first (if the trace cannot be written, nothing leaves), then the identity and the explanation.</summary>
+    static async Task<HandoffStart> BeginHandoffAsync(Principal user, SignalState c, string action, string recipient, string reason, CandidateRegister register, AuditLog audit,
+        TimeProvider clock, Pipeline.IdentityResolver identities, Configuration.PipelineSettings settings, CancellationToken ct)
+    {
+        var at = clock.GetUtcNow();
+        await audit.WriteAsync(new AuditEntry(at, user.Name, string.Join(",", user.Roles), action, c.SignalId, reason.Trim(), recipient), ct);
+        var identity = await identities.RevealSignalAsync(c, register, ct);
+        return new HandoffStart(at, identity, Analysis.Models.ModelCatalogue.Explain(c.Model, c.Evidence, settings.ModelParameters));
     }
 
     static async Task<Results<RedirectHttpResult, RazorComponentResult<MessagePage>>> FeedbackAsync(HttpContext http, CandidateRegister register, AuditLog audit, TimeProvider clock,

@@ -24,7 +24,7 @@ public static class Words
         return $"{Date(DateOnly.FromDateTime(local.DateTime))} {local:HH:mm}";
     }
     /// <summary>"2026-11-27" → "27 november 2026"; anything else as it is.</summary>
-    public static string Date(string? iso) => DateOnly.TryParseExact(iso, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var d) ? Date(d) : iso ?? "—";
+    public static string Date(string? iso) => iso is null ? "—" : Analysis.Extracts.Dates.Dutch(iso);
 
     /// <summary>A date as the coordinator types it, "27-11-2026" (dd-mm-jjjj), or ISO "2026-11-27"; null when neither.</summary>
     public static DateOnly? ParseDate(string? text)

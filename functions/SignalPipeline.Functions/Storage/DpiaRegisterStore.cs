@@ -115,9 +115,11 @@ public sealed class DpiaRegisterStore(StorageClients storage, AuditLog audit, Ti
     }
 
     /// <summary>The register that governs a run now: the newest approved version, with the suspensions made after its
-    /// approval applied. Its SHA-256 covers both, and the effective document is kept (by that hash) for replay.</summary>
+    /// approval applied. Its SHA-256 covers both.</summary>
     /// <param name="installFrom">The packaged register file, stored as version 1 when storage holds none yet.</param>
-    public async Task<(DpiaRegister Register, RegisterVersionInfo Version, IReadOnlyList<Suspension> Suspended)> EffectiveAsync(string? installFrom, CancellationToken ct = default)
+    /// <param name="keep">Keep the effective document (by its hash) for replay: for what a run or an ingest records, not
+    /// for a page that only shows it.</param>
+    public async Task<(DpiaRegister Register, RegisterVersionInfo Version, IReadOnlyList<Suspension> Suspended)> EffectiveAsync(string? installFrom, CancellationToken ct = default, bool keep = false)
     {
         await EnsureInstalledAsync(installFrom, ct);
         var approved = (await VersionsAsync(ct)).Where(v => v.Status == RegisterVersionInfo.Approved).MaxBy(v => v.DecidedAt)
@@ -126,7 +128,7 @@ public sealed class DpiaRegisterStore(StorageClients storage, AuditLog audit, Ti
         var register = DpiaRegister.Parse(document);
         var suspended = (await SuspensionsAsync(ct)).Where(s => s.At > approved.DecidedAt && register.Find(s.Model) is not null).ToList();
         var models = register.Models.Select(m => suspended.Any(s => s.Model == m.Id) ? m with { Status = ApprovalStatus.Suspended } : m).ToList();
-        var text = new StringBuilder(Convert.ToHexStringLower(SHA256.HashData(document)));
+        var text = new StringBuilder(register.Sha256);
         foreach (var s in suspended) text.Append("\nsuspended ").Append(s.Model).Append(' ').Append(s.At.UtcTicks);
         var effective = register with
         {
@@ -134,7 +136,7 @@ public sealed class DpiaRegisterStore(StorageClients storage, AuditLog audit, Ti
             RegisterVersion = $"{register.RegisterVersion}#{approved.Number}" + (suspended.Count > 0 ? $"+{suspended.Count} geschorst" : ""),
             Sha256 = suspended.Count == 0 ? register.Sha256 : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()))),
         };
-        await KeepEffectiveAsync(effective, ct);
+        if (keep) await KeepEffectiveAsync(effective, ct);
         return (effective, approved, suspended);
     }
 
