@@ -173,6 +173,7 @@ public class ModelQualityTests
         var v2 = rows.Single(r => r.Model == "OVB" && r.Version == "2.0.0");
         Assert.Equal((12, 2, 10, 6, 2, 1, 1), (v2.Raised, v2.Open, v2.Decided, v2.Doorgezet, v2.Onterecht, v2.Bekend, v2.GeenPrioriteit));
         Assert.Equal(0.6m, v2.Precision);
+        Assert.Equal((4, 6), (v2.Dismissed, v2.PhaseTwo));
         Assert.Equal(0.2m, v2.ControlRate);
         Assert.Equal(3.0m, v2.Lift);
         Assert.Equal(new DateOnly(2026, 11, 10), v2.FirstDecision);

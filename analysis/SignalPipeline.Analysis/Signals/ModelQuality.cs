@@ -16,6 +16,10 @@ public sealed record QualityRow(string Model, string Version)
     public int GeenPrioriteit { get; init; }
     /// <summary>Dismissed before outcome categories were recorded.</summary>
     public int Uncategorised { get; init; }
+    /// <summary>Decided and not taken further (stopped): every outcome but doorgezet.</summary>
+    public int Dismissed => Onterecht + Bekend + GeenPrioriteit + Uncategorised;
+    /// <summary>Of the doorgezet ones, those taken into phase 2 (the others went to the police or another department).</summary>
+    public int PhaseTwo { get; init; }
     public DateOnly? FirstDecision { get; init; }
     public DateOnly? LastDecision { get; init; }
     public decimal? Precision => Decided > 0 ? Math.Round((decimal)Doorgezet / Decided, 4) : null;
@@ -57,6 +61,8 @@ public static class ModelQuality
                     Bekend = r.Bekend + (outcome == Outcome.Bekend ? 1 : 0),
                     GeenPrioriteit = r.GeenPrioriteit + (outcome == Outcome.GeenPrioriteit ? 1 : 0),
                     Uncategorised = r.Uncategorised + (outcome is null ? 1 : 0),
+                    // The route is kept for the decision in force; a decision from before routes existed went to phase 2.
+                    PhaseTwo = r.PhaseTwo + (d.State == ReviewState.Registered && (d != s.Decision || s.Phase1?.Decision?.Route is null or Phase1Route.Phase2) ? 1 : 0),
                     FirstDecision = r.FirstDecision is { } f && f < day ? f : day,
                     LastDecision = r.LastDecision is { } l && l > day ? l : day,
                 };

@@ -75,6 +75,7 @@ public static class GovernanceVerbs
                 output.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
                 {
                     model = q.Model, model_version = q.Version, raised = q.Raised, open = q.Open, decided = q.Decided, doorgezet = q.Doorgezet,
+                    taken_into_phase_2 = q.PhaseTwo, dismissed = q.Dismissed,
                     onterecht = q.Onterecht, bekend = q.Bekend, geen_prioriteit = q.GeenPrioriteit, uncategorised = q.Uncategorised,
                     precision = q.Precision, control_rate = q.ControlRate, lift = q.Lift,
                     first_decision = q.FirstDecision?.ToString("yyyy-MM-dd"), last_decision = q.LastDecision?.ToString("yyyy-MM-dd"),
@@ -82,9 +83,9 @@ public static class GovernanceVerbs
                 }));
             return 0;
         }
-        output.WriteLine("model version   raised open decided doorgezet onterecht bekend geen_prio precision lift");
+        output.WriteLine("model version   raised open decided doorgezet phase2 dismissed onterecht bekend geen_prio precision lift");
         foreach (var q in rows)
-            output.WriteLine($"{q.Model,-5} {q.Version,-8} {q.Raised,6} {q.Open,4} {q.Decided,7} {q.Doorgezet,9} {q.Onterecht,9} {q.Bekend,6} {q.GeenPrioriteit,9} " +
+            output.WriteLine($"{q.Model,-5} {q.Version,-8} {q.Raised,6} {q.Open,4} {q.Decided,7} {q.Doorgezet,9} {q.PhaseTwo,6} {q.Dismissed,9} {q.Onterecht,9} {q.Bekend,6} {q.GeenPrioriteit,9} " +
                 $"{Fraction(q.Precision),9} {(q.Model == ModelQuality.ControlModel ? "chance" : Fraction(q.Lift)),5}" + (q.StopMet ? $"  STOP: {q.StopReason}; proposed for suspension" : ""));
         if (!rows.Any(r => r.Model == ModelQuality.ControlModel && r.Decided > 0))
             output.WriteLine("no decided control-sample (CTL) signals yet: lift cannot be computed");

@@ -119,6 +119,8 @@ public sealed class GovernanceTests
         Assert.Equal(3, row.GetProperty("decided").GetInt32());
         Assert.Equal(1, row.GetProperty("doorgezet").GetInt32());
         Assert.Equal(1, row.GetProperty("bekend").GetInt32());
+        Assert.Equal(2, row.GetProperty("dismissed").GetInt32());
+        Assert.Equal(1, row.GetProperty("taken_into_phase_2").GetInt32());
         Assert.Equal(0.3333m, row.GetProperty("precision").GetDecimal());
         Assert.Equal(JsonValueKind.Null, row.GetProperty("lift").ValueKind); // no decided control sample yet
         var text = await p.Cli("models", "quality");
