@@ -53,6 +53,17 @@ public sealed class LinkedWorld
 
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
 
+    /// <summary>Every snapshot column <see cref="Build"/> reads, per source: a run loads these and nothing else (the models
+    /// only see the linked world), which keeps line numbers and unused columns out of the nightly's memory.</summary>
+    public static IReadOnlyCollection<string> ColumnsRead(string source) => source switch
+    {
+        "bag" => ["verblijfsobject_id", "_vbo_gemeente", "oppervlakte", "gebruiksdoelen", "status", "pand_status", "_pc4", "adres"],
+        "brp" => ["verblijfsobject_id", "adres", "bsn", "functie_adres", "datum_aanvang_adreshouding", "_vbo_gemeente", "in_onderzoek", "volwassen", "_vbo_type"],
+        "permits" => ["verblijfsobject_id", "adres", "zaak_id", "zaaktype", "status", "datum_aanvraag", "aanvrager_bsn", "aanvrager_kvk", "aanvrager_rsin"],
+        "enforcement" => ["verblijfsobject_id", "adres", "zaak_id", "handhavingstype", "status", "datum_start", "betrokkene_bsn", "betrokkene_kvk", "betrokkene_rsin"],
+        _ => [],
+    };
+
     /// <param name="suppressed">Persons no model may process, as <see cref="Privacy.SuppressionKey"/>s of their pseudonyms
     /// (docs/privacy.md, suppression list).</param>
     public static LinkedWorld Build(IReadOnlyDictionary<string, SnapshotTable> tables, IReadOnlySet<string> territory, IReadOnlySet<string>? suppressed = null)

@@ -35,7 +35,7 @@ public sealed class BibModel(int generation = 1) : ISignalModel
             .ToHashSet<EnforcementCase>(ReferenceEqualityComparer.Instance);
         var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk, c.Rsin }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
             .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
-        foreach (var (vboId, permits) in ctx.World.PermitsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (vboId, permits) in ctx.World.PermitsByVbo)
         {
             if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
             var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(c => serious.Contains(c)).ToList() : [];

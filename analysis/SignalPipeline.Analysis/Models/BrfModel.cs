@@ -23,7 +23,7 @@ public sealed class BrfModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
         {
             var vbo = ctx.World.Vbos[vboId];
             var postal = regs.Count(r => r.FunctieAdres == "B");

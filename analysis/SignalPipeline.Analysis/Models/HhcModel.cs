@@ -37,7 +37,7 @@ public sealed class HhcModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, cases) in ctx.World.EnforcementByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (vboId, cases) in ctx.World.EnforcementByVbo)
         {
             if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
             var counted = cases.Where(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();

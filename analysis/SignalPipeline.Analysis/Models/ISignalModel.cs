@@ -48,6 +48,7 @@ public interface ISignalModel
     /// <summary>What kind of algorithm this is, for the reviewer and the Algoritmeregister: a rule people wrote, or a
     /// model that learns from the data.</summary>
     ModelMethod Method => ModelMethod.Rule;
+    /// <summary>The signals, in any order: the runner orders them by signal id, so a model need not sort the world.</summary>
     IEnumerable<Signal> Run(ModelContext context);
     /// <summary>The model's own source files, whose hash an approval binds to (<see cref="CodeHash"/>).</summary>
     IReadOnlyList<string> SourceFiles => [GetType().Name + ".cs"];

@@ -28,7 +28,7 @@ public sealed class NwfModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
         {
             var vbo = ctx.World.Vbos[vboId];
             // A ligplaats or standplaats has no gebruiksdoel: living there is what it is for.

@@ -39,7 +39,7 @@ public sealed class OvbModel(int generation = 1) : ISignalModel
     {
         var minResidents = ctx.P("min_residents");
         var maxM2 = ctx.P("max_m2_per_resident");
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
         {
             var vbo = ctx.World.Vbos[vboId];
             if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie || vbo.IsPlaats) continue;

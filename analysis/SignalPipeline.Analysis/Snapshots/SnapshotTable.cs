@@ -8,72 +8,116 @@ namespace SignalPipeline.Analysis.Snapshots;
 public sealed class SnapshotTable
 {
     public const string EnvelopeColumn = "_envelope";
-    readonly Dictionary<string, List<string?>> columns = new(StringComparer.Ordinal);
-    readonly List<byte[]?> envelopes = [];
+    readonly Dictionary<string, string?[]> columns;
+    readonly byte[]?[]? envelopes;
 
     public IReadOnlyList<string> ColumnNames { get; }
-    public int RowCount => envelopes.Count;
+    public int RowCount { get; }
 
-    public SnapshotTable(IReadOnlyList<string> columnNames)
+    SnapshotTable(IReadOnlyList<string> names, string?[][] values, byte[]?[]? envelopes, int rows)
     {
-        ColumnNames = columnNames.Where(c => c != "_scratch").ToList();
-        foreach (var c in ColumnNames) columns[c] = [];
+        ColumnNames = names;
+        columns = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++) columns[names[i]] = values[i];
+        this.envelopes = envelopes;
+        RowCount = rows;
     }
 
-    void Add(string?[] row, byte[]? envelope)
-    {
-        var i = 0;
-        foreach (var c in columns.Values) { c.Add(row[i]); i++; }
-        envelopes.Add(envelope);
-    }
-
-    /// <summary>The column's values, or all nulls when the file did not have it.</summary>
-    /// <remarks>Absent columns share one all-null array, sized when first asked for after the table is complete.</remarks>
+    /// <summary>The column's values, or all nulls when the file did not have it (or it was not read).</summary>
     public IReadOnlyList<string?> Column(string name)
     {
         if (columns.TryGetValue(name, out var c)) return c;
-        if (absent is null || absent.Length != RowCount) absent = new string?[RowCount];
-        return absent;
+        return absent ??= new string?[RowCount];
     }
     string?[]? absent;
 
-    public byte[]? Envelope(int row) => envelopes[row];
+    public byte[]? Envelope(int row) => envelopes?[row];
 
     /// <summary>One row's values in <see cref="ColumnNames"/> order.</summary>
     public string?[] Row(int row) => ColumnNames.Select(c => columns[c][row]).ToArray();
 
-
-    /// <summary>Reads the named columns (all when null); the envelope only when asked for, since models never need it.</summary>
+    /// <summary>Reads the named columns (all when null); the envelope only when asked for, since models never need it.
+    /// Row groups are decoded side by side on every core when the stream can be opened more than once (a file or a
+    /// memory buffer); values of columns with few distinct values (codes, statuses, dates) share one string each, so a
+    /// million rows of "W" cost one string, not a million.</summary>
     public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default)
     {
-        await using var reader = await ParquetReader.CreateAsync(input, null, false, ct);
-        var dataFields = reader.Schema.GetDataFields();
-        var names = dataFields.Select(f => f.Name).Where(n => n != EnvelopeColumn && (wanted is null || wanted.Contains(n))).ToList();
-        var table = new SnapshotTable(names);
-        for (var g = 0; g < reader.RowGroupCount; g++)
+        var opener = Reopener(input);
+        ParquetSchema schema;
+        long[] groupRows;
+        await using (var reader = await ParquetReader.CreateAsync(opener?.Invoke() ?? input, null, opener is null, ct))
         {
-            using var group = reader.OpenRowGroupReader(g);
-            var n = (int)group.RowCount;
-            var values = new List<string?[]>();
-            foreach (var name in names)
+            schema = reader.Schema;
+            groupRows = new long[reader.RowGroupCount];
+            for (var g = 0; g < groupRows.Length; g++) { using var group = reader.OpenRowGroupReader(g); groupRows[g] = group.RowCount; }
+        }
+        var dataFields = schema.GetDataFields();
+        var fields = dataFields.Where(f => f.Name != EnvelopeColumn && f.Name != "_scratch" && (wanted is null || wanted.Contains(f.Name))).ToArray();
+        var envelopeField = withEnvelope ? dataFields.FirstOrDefault(f => f.Name == EnvelopeColumn) : null;
+        var offsets = new int[groupRows.Length + 1];
+        for (var g = 0; g < groupRows.Length; g++) offsets[g + 1] = checked(offsets[g] + (int)groupRows[g]);
+        var rows = offsets[^1];
+        var values = fields.Select(_ => new string?[rows]).ToArray();
+        var envelopes = envelopeField is null ? null : new byte[]?[rows];
+
+        async Task ReadGroups(Stream stream, bool ownStream, int first, int step)
+        {
+            await using var reader = await ParquetReader.CreateAsync(stream, null, !ownStream, ct);
+            var interned = fields.Select(_ => new Interner()).ToArray();
+            for (var g = first; g < groupRows.Length; g += step)
             {
-                var buf = new string?[n];
-                await group.ReadAsync(dataFields.First(f => f.Name == name), buf.AsMemory(), null, ct);
-                values.Add(buf);
-            }
-            byte[]?[]? env = null;
-            if (withEnvelope && dataFields.FirstOrDefault(f => f.Name == EnvelopeColumn) is { } ef)
-            {
-                env = new byte[]?[n];
-                await group.ReadAsync(ef, env.AsMemory(), null, ct);
-            }
-            var row = new string?[names.Count];
-            for (var r = 0; r < n; r++)
-            {
-                for (var c = 0; c < names.Count; c++) row[c] = values[c][r];
-                table.Add(row, env?[r]);
+                using var group = reader.OpenRowGroupReader(g);
+                var (start, n) = (offsets[g], (int)groupRows[g]);
+                for (var c = 0; c < fields.Length; c++)
+                {
+                    var target = values[c].AsMemory(start, n);
+                    await group.ReadAsync((DataField)fields[c], target, null, ct);
+                    interned[c].Apply(target.Span);
+                }
+                if (envelopeField is not null) await group.ReadAsync((DataField)envelopeField, envelopes!.AsMemory(start, n), null, ct);
             }
         }
-        return table;
+
+        if (opener is null || groupRows.Length < 2)
+        {
+            if (opener is null) input.Position = 0;
+            await ReadGroups(opener?.Invoke() ?? input, opener is not null, 0, 1);
+        }
+        else
+        {
+            var workers = Math.Min(Environment.ProcessorCount, groupRows.Length);
+            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => ReadGroups(opener(), true, w, workers), ct)));
+        }
+        return new SnapshotTable(fields.Select(f => f.Name).ToList(), values, envelopes, rows);
+    }
+
+    /// <summary>Independent streams over the same bytes, or null when the stream can be read only once.</summary>
+    static Func<Stream>? Reopener(Stream input)
+    {
+        if (input is MemoryStream ms && ms.TryGetBuffer(out var buffer))
+            return () => new MemoryStream(buffer.Array!, buffer.Offset, buffer.Count, writable: false);
+        if (input is FileStream fs && File.Exists(fs.Name))
+            return () => new FileStream(fs.Name, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        return null;
+    }
+
+    /// <summary>Shares one string per distinct value while a column has few of them; gives up on columns of unique values
+    /// (pseudonyms) after a few thousand.</summary>
+    sealed class Interner
+    {
+        const int Limit = 4096;
+        Dictionary<string, string>? seen = new(StringComparer.Ordinal);
+
+        public void Apply(Span<string?> values)
+        {
+            if (seen is null) return;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (values[i] is not { } v) continue;
+                if (seen.TryGetValue(v, out var shared)) values[i] = shared;
+                else if (seen.Count < Limit) seen[v] = v;
+                else { seen = null; return; }
+            }
+        }
     }
 }

@@ -29,7 +29,7 @@ public sealed class ReplayService(StorageClients storage, RunStore runs, Snapsho
                 throw new ReplayImpossibleException($"snapshot {use.SnapshotId} ({use.Source}) was minimised to the rows behind signals on {m.Minimised!.At:yyyy-MM-dd}; the run cannot be recomputed from it");
             if (m.ErasedAt is { } erased && erased > record.StartedAt)
                 notes.Add($"snapshot {m.SnapshotId} lost {m.RowsErased} rows to erasure on {erased:yyyy-MM-dd}: signals about those persons cannot come back");
-            loaded[m.Source] = new LoadedSnapshot(m, await snapshots.LoadAsync(m, ct: ct));
+            loaded[m.Source] = new LoadedSnapshot(m, await snapshots.LoadForRunAsync(m, ct));
         }
         var register = await registers.EffectiveBySha256Async(record.RegisterSha256, ct)
             ?? throw new ReplayImpossibleException(record.RegisterVersion.EndsWith("(bestand)", StringComparison.Ordinal)
