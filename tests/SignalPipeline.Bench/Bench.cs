@@ -19,6 +19,12 @@ public sealed record StageFigure(string Stage, double Seconds, long Rows, long P
 public sealed record BenchResult(Scale Scale, IReadOnlyList<StageFigure> Stages, double IngestSeconds, double FloorSeconds, long IngestRows,
     double NightlySeconds, double DuckDbSeconds, IReadOnlyDictionary<string, int> OurCounts, IReadOnlyDictionary<string, int> DuckDbCounts)
 {
+    /// <summary>The whole nightly: snapshot read, link, every model (ANO and the control sample included) and the intake messages.</summary>
+    public double NightlyTotalSeconds { get; init; }
+    /// <summary>Peak RSS of the process through the four ingests and the nightly, before the peer (DuckDB) runs in it.</summary>
+    public long PeakRssMb { get; init; }
+    public long PeerPeakRssMb { get; init; }
+
     public double IngestVsFloor => FloorSeconds / IngestSeconds;
     public double NightlyVsDuckDb => NightlySeconds / DuckDbSeconds;
 }
@@ -79,6 +85,7 @@ public static class Bench
         var loaded = new Dictionary<string, LoadedSnapshot>();
         long ingestRows = 0;
         double writeSeconds = 0;
+        long encodeTicks = 0;
         var ingestWatch = Stopwatch.StartNew();
         foreach (var (source, file) in files)
         {
@@ -93,16 +100,20 @@ public static class Bench
             var w = Stopwatch.StartNew();
             await using (spool)
             await using (var output = File.Create(Path.Combine(snapshotDir, $"{source}.parquet")))
+            {
                 await spool.WriteParquetAsync(output);
+                encodeTicks += spool.EncodeTicks;
+            }
             writeSeconds += w.Elapsed.TotalSeconds;
             loaded[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source, Source = source, Date = Date.ToString("yyyy-MM-dd"), FileName = Path.GetFileName(file), Sha256 = "", Status = "accepted", ResidentsPerPc4 = result.ResidentsPerPc4 }, null!);
         }
         var ingestSeconds = ingestWatch.Elapsed.TotalSeconds;
+        log.WriteLine($"GC after ingest: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F2} GB");
         stages.Add(new("parse", IngestTimings.Seconds(timings.Parse), ingestRows, Rss()));
         stages.Add(new("validate", IngestTimings.Seconds(timings.Validate), ingestRows, Rss()));
         stages.Add(new("pseudonymise", IngestTimings.Seconds(timings.Pseudonymise), ingestRows, Rss()));
         stages.Add(new("envelope", IngestTimings.Seconds(timings.Envelope), ingestRows, Rss()));
-        stages.Add(new("snapshot write (spool + Parquet)", IngestTimings.Seconds(timings.Spool) + writeSeconds, ingestRows, Rss()));
+        stages.Add(new("snapshot write (spool + Parquet)", IngestTimings.Seconds(timings.Spool + encodeTicks) + writeSeconds, ingestRows, Rss()));
         stages.Add(new("ingest total", ingestSeconds, ingestRows, Rss()));
 
         // Nightly: read the snapshots back, then the runner (link, each model) as in production.
@@ -127,6 +138,7 @@ public static class Bench
         stages.Add(new("intake (messages)", intakeSeconds, messages, Rss()));
         stages.Add(new("nightly total (read + link + models)", nightlySeconds, ingestRows, Rss()));
         var ours = outcome.Record.Models.Where(m => approvedRules.Contains(m.Model)).ToDictionary(m => m.Model, m => m.New);
+        var oursPeak = Rss();
 
         log.WriteLine($"nightly done in {nightlySeconds:F1} s");
         // Peer: DuckDB evaluates the six rules over the same Parquet files.
@@ -141,7 +153,10 @@ public static class Bench
             ModelCatalogue.For(register).Where(m => approvedRules.Contains(m.Id)).ToList())).Record;
         var ruleSeconds = readSeconds + rulesOnly.LinkSeconds + rulesOnly.ModelsSeconds;
         stages.Add(new("six rules side by side (wall)", rulesOnly.ModelsSeconds, ingestRows, Rss()));
-        return new BenchResult(scale, stages, ingestSeconds, floorSeconds, ingestRows, ruleSeconds, duckSeconds, ours, duck);
+        return new BenchResult(scale, stages, ingestSeconds, floorSeconds, ingestRows, ruleSeconds, duckSeconds, ours, duck)
+        {
+            NightlyTotalSeconds = nightlySeconds, PeakRssMb = oursPeak, PeerPeakRssMb = Rss(),
+        };
     }
 
     public static Dictionary<string, int> DuckDbRules(string dir, DateOnly date, string territory)
@@ -206,6 +221,7 @@ public static class Bench
         foreach (var s in r.Stages) sb.AppendLine($"{s.Stage,-40} {s.Seconds,10:F3} {s.Rows,12:N0} {s.RowsPerSecond,12:N0} {s.PeakRssMb,12:N0}");
         sb.AppendLine($"ingest throughput / floor: {r.IngestVsFloor:P0} (target ≥ 50%)");
         sb.AppendLine($"rule nightly / DuckDB: {r.NightlyVsDuckDb:F2}× (target ≤ 1.0×)");
+        sb.AppendLine($"four ingests + nightly: {r.IngestSeconds + r.NightlyTotalSeconds:F1} s (target ≤ 15 s at city scale); peak RSS {r.PeakRssMb:N0} MB before the peer, {r.PeerPeakRssMb:N0} MB with it (target ≤ 1 500 MB)");
         sb.AppendLine($"counts ours vs DuckDB: {string.Join(", ", r.OurCounts.OrderBy(c => c.Key).Select(c => $"{c.Key} {c.Value}/{r.DuckDbCounts.GetValueOrDefault(c.Key)}"))}");
         return sb.ToString();
     }
@@ -221,8 +237,13 @@ public static class Bench
         ["nightly_rules_s"] = Math.Round(r.NightlySeconds, 3),
         ["duckdb_s"] = Math.Round(r.DuckDbSeconds, 3),
         ["nightly_ratio"] = Math.Round(r.NightlyVsDuckDb, 3),
-        ["total_s"] = Math.Round(totalSeconds, 3),
-        ["peak_rss_mb"] = Process.GetCurrentProcess().PeakWorkingSet64 / 1_000_000,
+        // The city goal's "four ingests + nightly": our two phases, not the generator, the floor or the peer.
+        ["total_s"] = Math.Round(r.IngestSeconds + r.NightlyTotalSeconds, 3),
+        ["nightly_total_s"] = Math.Round(r.NightlyTotalSeconds, 3),
+        ["process_s"] = Math.Round(totalSeconds, 3),
+        ["peak_rss_mb"] = r.PeakRssMb,
+        ["peer_peak_rss_mb"] = r.PeerPeakRssMb,
+        ["cores"] = Environment.ProcessorCount,
         ["counts_match"] = r.OurCounts.All(c => r.DuckDbCounts.GetValueOrDefault(c.Key) == c.Value) && r.DuckDbCounts.Count == r.OurCounts.Count,
     });
 }

@@ -20,7 +20,8 @@ public static class Dates
         if (yi < 1800 || yi > 2200 || mi > 12 || di > 31) { reason = "date is out of range"; return false; }
         if (mi == 0 && di != 0) { reason = "date with unknown month must have unknown day"; return false; }
         if (mi > 0 && di > 0 && di > DateTime.DaysInMonth(yi, mi)) { reason = "date does not exist"; return false; }
-        date = $"{y}-{m}-{d}"; reason = null;
+        // Already in the stored form: the same string, not a new one (most dates of a delivery are).
+        date = s.Length == 10 && s[4] == '-' ? s : $"{y}-{m}-{d}"; reason = null;
         return true;
     }
 

@@ -35,11 +35,10 @@ public sealed class Pseudonymiser : IDisposable
         h.AppendData(input[..n]);
         Span<byte> mac = stackalloc byte[32];
         h.GetHashAndReset(mac);
-        return string.Create(33, (kind, mac.ToArray()), static (dst, st) =>
-        {
-            dst[0] = st.kind.Prefix()[0];
-            Convert.TryToHexStringLower(st.Item2.AsSpan(0, 16), dst[1..], out _);
-        });
+        Span<char> pseudonym = stackalloc char[33];
+        pseudonym[0] = kind.Prefix()[0];
+        Convert.TryToHexStringLower(mac[..16], pseudonym[1..], out _);
+        return new string(pseudonym);
     }
 
     public void Dispose()

@@ -44,16 +44,17 @@ public static class ColumnValues
                 normalised = n.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return true;
             case CellType.Enum:
-                var match = spec.Values!.FirstOrDefault(a => string.Equals(a, value, StringComparison.OrdinalIgnoreCase));
+                var match = Permitted(spec, value);
                 if (match is null) { reason = $"{spec.Name} value '{Clip(value)}' is not one of the permitted values"; return false; }
                 normalised = match;
                 return true;
             case CellType.EnumList:
+                if (value.AsSpan().IndexOfAny(',', '|') < 0 && Permitted(spec, value) is { } single) { normalised = single; return true; }
                 var parts = value.Split([',', '|'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
                 var list = new SortedSet<string>(StringComparer.Ordinal);
                 foreach (var p in parts)
                 {
-                    var m = spec.Values!.FirstOrDefault(a => string.Equals(a, p, StringComparison.OrdinalIgnoreCase));
+                    var m = Permitted(spec, p);
                     if (m is null) { reason = $"{spec.Name} value '{Clip(p)}' is not one of the permitted values"; return false; }
                     list.Add(m);
                 }
@@ -82,6 +83,13 @@ public static class ColumnValues
     {
         if (!ok) reason = $"{spec.Name}: {reason}";
         return ok;
+    }
+
+    /// <summary>The permitted value as the contract spells it, matched case-insensitively, or null.</summary>
+    static string? Permitted(ColumnSpec spec, string value)
+    {
+        foreach (var a in spec.Values!) if (string.Equals(a, value, StringComparison.OrdinalIgnoreCase)) return a;
+        return null;
     }
 
     static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";

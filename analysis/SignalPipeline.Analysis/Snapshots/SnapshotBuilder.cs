@@ -53,24 +53,13 @@ public sealed record BuildResult(
         new(null, reason, 0, 0, 0, [], discarded ?? [], [], [], [new QuarantineEntry(fileName, 0, null, reason, locator)], new Dictionary<string, int>());
 }
 
-/// <summary>read → validate → minimise → pseudonymise → envelope, row by row from a stream.
-/// Plain identifiers live only in locals of one row and in the sealed envelope.</summary>
+/// <summary>read → validate → minimise → pseudonymise → envelope from a stream: the parser reads rows in order, batches of
+/// them go through <see cref="RowProcessor"/> on every core, and the results are spooled in delivery order.
+/// Plain identifiers live only in one batch's cells, locals of one row and the sealed envelope.</summary>
 public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, Pseudonymiser pseudonymiser, IdentityEnvelope envelope, IngestOptions options)
 {
-    static readonly string[] AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
     string[] headersSeen = [];
     readonly IngestTimings? timings = options.Timings;
-
-    string Pseudonym(IdKind kind, string value)
-    {
-        if (timings is null) return pseudonymiser.Pseudonymise(kind, value);
-        var t = System.Diagnostics.Stopwatch.GetTimestamp();
-        var p = pseudonymiser.Pseudonymise(kind, value);
-        var elapsed = System.Diagnostics.Stopwatch.GetTimestamp() - t;
-        timings.Pseudonymise += elapsed;
-        timings.Validate -= elapsed; // counted inside ProcessRow's span
-        return p;
-    }
 
     public async Task<BuildResult> BuildAsync(Stream raw, string fileName, bool isUtf8, char separator, CancellationToken ct = default)
     {
@@ -97,18 +86,53 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
 
         var layout = TableLayout.For(schema, index.Keys,
             deriveVolwassen: schema.Name == "brp" && options.Peildatum is not null && register.PermittedColumns("brp").Contains(TableLayout.Volwassen));
+        var processor = new RowProcessor(schema, index, layout, options, pseudonymiser, envelope);
         var spool = new SnapshotSpool(layout.Columns);
         var completed = false;
+        // Batches of rows are validated, pseudonymised and sealed side by side on every core while the parser reads on;
+        // their results are taken in delivery order, so quarantine, duplicates and the snapshot are as if one thread did it.
+        var inFlight = new Queue<Task<ProcessedBatch>>();
+        var maxInFlight = 2 * Environment.ProcessorCount;
         try
         {
         // Per accepted row only 16 bytes of key and 4 bytes of PC4 code stay in memory; the row itself is spooled.
         var lastByKey = new Dictionary<UInt128, int>();
         var pc4Codes = new List<int>();
-        var functieOrdinal = layout.Columns.ToList().IndexOf("functie_adres");
         long read = 0, rejected = 0, duplicates = 0;
-        var row = new string?[layout.Columns.Count];
-        var envelopeFields = new Dictionary<string, string>();
-        var errors = new List<(string? Column, string Reason)>();
+        var batch = new RowBatch(BatchSize);
+
+        async Task Take(ProcessedBatch done)
+        {
+            var t = System.Diagnostics.Stopwatch.GetTimestamp();
+            for (var r = 0; r < done.Batch.Count; r++)
+            {
+                if (done.Errors[r] is { } errors)
+                {
+                    rejected++;
+                    foreach (var (col, reason) in errors) quarantine.Add(new(fileName, done.Batch.Lines[r], col, reason));
+                    continue;
+                }
+                var at = await spool.AddAsync(done.Rows[r]!, done.Envelopes[r], ct);
+                pc4Codes.Add(done.Pc4[r]);
+                if (lastByKey.TryGetValue(done.Keys[r], out var earlier)) { spool.Drop(earlier); duplicates++; }
+                lastByKey[done.Keys[r]] = at;
+            }
+            if (timings is not null)
+            {
+                timings.Validate += done.ValidateTicks; timings.Pseudonymise += done.PseudonymiseTicks; timings.Envelope += done.EnvelopeTicks;
+                timings.Spool += System.Diagnostics.Stopwatch.GetTimestamp() - t;
+            }
+        }
+        async Task Dispatch(int keep)
+        {
+            if (batch.Count > 0)
+            {
+                var full = batch;
+                inFlight.Enqueue(Task.Run(() => processor.Process(full), ct));
+                batch = new RowBatch(BatchSize);
+            }
+            while (inFlight.Count > keep) await Take(await inFlight.Dequeue());
+        }
 
         while (true)
         {
@@ -118,9 +142,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 quarantine.Add(new(fileName, csv.LineNumber, null, $"the file cannot be parsed from here on ({e.GetType().Name})"));
-                return Rejected("the file cannot be parsed", read, quarantine, discarded);
+                return await Abandon(Rejected("the file cannot be parsed", read, quarantine, discarded));
             }
-            if (timings is not null) timings.Parse += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
             if (!more) break;
             read++;
             if (options.Progress is not null && read % options.ProgressEvery == 0) options.Progress(read);
@@ -131,40 +154,21 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             if (LineBreaksInValues(csv) is var spanned and > 0)
             {
                 quarantine.Add(new(fileName, line, null, $"a value starting on line {line} runs over a line break up to line {line + spanned} (an unterminated quote?)"));
-                return Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded);
+                return await Abandon(Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded));
             }
             if (csv.FieldCount != headers.Length)
             {
                 quarantine.Add(new(fileName, line, null, $"row has {csv.FieldCount} fields, the header has {headers.Length}"));
-                return Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded);
+                return await Abandon(Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded));
             }
-            Array.Clear(row);
-            envelopeFields.Clear();
-            errors.Clear();
-            {
-                var t1 = System.Diagnostics.Stopwatch.GetTimestamp();
-                ProcessRow(csv, index, layout, row, envelopeFields, errors);
-                if (timings is not null) timings.Validate += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
-            }
-
-            if (errors.Count > 0)
-            {
-                rejected++;
-                foreach (var (col, reason) in errors) quarantine.Add(new(fileName, line, col, reason));
-                continue;
-            }
-            row[layout.LineOrdinal] = line.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var key = row[layout.KeyOrdinal]!;
-            var t2 = System.Diagnostics.Stopwatch.GetTimestamp();
-            var sealedEnvelope = envelope.Seal($"{schema.Name}|{key}", envelopeFields);
-            var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
-            var at = await spool.AddAsync(row, sealedEnvelope, ct);
-            if (timings is not null) { timings.Envelope += t3 - t2; timings.Spool += System.Diagnostics.Stopwatch.GetTimestamp() - t3; }
-            pc4Codes.Add(functieOrdinal >= 0 && row[functieOrdinal] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4) : -1);
-            var compact = UInt128.Parse(key.AsSpan(1), System.Globalization.NumberStyles.HexNumber);
-            if (lastByKey.TryGetValue(compact, out var earlier)) { spool.Drop(earlier); duplicates++; }
-            lastByKey[compact] = at;
+            var cells = new string?[headers.Length];
+            for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
+            batch.Cells[batch.Count] = cells;
+            batch.Lines[batch.Count++] = line;
+            if (timings is not null) timings.Parse += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
+            if (batch.Full) await Dispatch(maxInFlight);
         }
+        await Dispatch(0);
 
         var maxRejected = options.MaxRejectedShare * read;
         if (read > 0 && rejected > maxRejected)
@@ -181,7 +185,17 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         {
             if (!completed) await spool.DisposeAsync();
         }
+
+        // A file rejected whole: the rows still in flight are waited for (they use the caller's keys) and dropped.
+        async Task<BuildResult> Abandon(BuildResult rejection)
+        {
+            while (inFlight.TryDequeue(out var pending)) { try { await pending; } catch (Exception) when (!ct.IsCancellationRequested) { } }
+            return rejection;
+        }
     }
+
+    /// <summary>Rows per batch handed to a core: large enough to amortise the hand-off, small enough to keep memory flat.</summary>
+    const int BatchSize = 4_096;
 
     /// <summary>Which delivered columns are kept (in the contract and permitted by the DPIA register), by name and
     /// position, and which are discarded and why; no index but a reason when the header lacks what the contract needs.</summary>
@@ -232,75 +246,6 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         for (var i = 0; i < csv.FieldCount; i++)
             if (csv.GetString(i) is { } v && v.Contains('\n')) n += v.AsSpan().Count('\n');
         return n;
-    }
-
-    void ProcessRow(CsvReader csv, Dictionary<string, int> index, TableLayout layout, string?[] row,
-        Dictionary<string, string> envelopeFields, List<(string?, string)> errors)
-    {
-        string? Cell(string name) => index.TryGetValue(name, out var i) && csv.GetString(i) is { } v && v.Trim().Length > 0 ? v.Trim() : null;
-        // A ligplaats (02) or standplaats (03) has no gebruiksdoel and no oppervlakte.
-        var plaats = schema.Name == "bag" && Cell("verblijfsobject_id") is { Length: 16 } vbo && vbo.Substring(4, 2) is "02" or "03";
-
-        foreach (var spec in schema.Columns)
-        {
-            if (Array.IndexOf(AddressParts, spec.Name) >= 0) continue; // handled together below
-            var value = Cell(spec.Name);
-            if (value is null)
-            {
-                if (spec.Required && index.ContainsKey(spec.Name) && !options.Optional.Contains(spec.Name) && !(plaats && spec.Name is "gebruiksdoelen" or "oppervlakte"))
-                    errors.Add((spec.Name, $"{spec.Name} is required but empty"));
-                continue;
-            }
-            if (!ColumnValues.TryNormalise(spec, value, out var normalised, out var reason))
-            {
-                errors.Add((spec.Name, reason!));
-                continue;
-            }
-            switch (spec.Kind)
-            {
-                case ColumnKind.Id:
-                    envelopeFields[spec.Name] = normalised;
-                    row[layout.Ordinal(spec.Name)] = Pseudonym(ColumnValues.KindOf(spec.Type), normalised);
-                    if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = normalised[..4]; row[layout.VboTypeOrdinal] = normalised.Substring(4, 2); }
-                    break;
-                case ColumnKind.Envelope:
-                    envelopeFields[spec.Name] = normalised;
-                    if (spec.Name == "geboortedatum" && layout.VolwassenOrdinal >= 0) row[layout.VolwassenOrdinal] = Adult(normalised);
-                    break;
-                default:
-                    row[layout.Ordinal(spec.Name)] = normalised;
-                    break;
-            }
-        }
-
-        var anyAddress = AddressParts.Any(p => Cell(p) is not null);
-        if (anyAddress && Cell("postcode") is null && options.Optional.Contains("postcode")) { } // no address key: linkable by id only
-        else if (anyAddress)
-        {
-            if (Address.TryParse(Cell("postcode"), Cell("huisnummer"), Cell("huisletter"), Cell("huisnummertoevoeging"), out var address, out var col, out var reason))
-            {
-                envelopeFields["adres"] = address.Key;
-                row[layout.AddressOrdinal] = Pseudonym(IdKind.Adres, address.Key);
-                row[layout.Pc4Ordinal] = address.Postcode[..4];
-            }
-            else errors.Add((col, reason!));
-        }
-        else if (schema.Name == "bag") errors.Add(("postcode", "postcode and huisnummer are required"));
-
-        if (schema.NeedsLocation && row[layout.Ordinal("verblijfsobject_id")] is null && !anyAddress && errors.Count == 0)
-            errors.Add((null, "row has neither a verblijfsobject_id nor an address"));
-        foreach (var group in schema.OneOfRequired)
-            if (group.All(c => Cell(c) is null))
-                errors.Add((null, $"row needs at least one of {string.Join(", ", group)}"));
-    }
-
-    /// <summary>18 or older on the peildatum: "true" / "false"; a partial birth date (year or month unknown) is null,
-    /// which OVB counts as an adult (models.md v2).</summary>
-    string? Adult(string birth)
-    {
-        if (options.Peildatum is not { } peil || !DateOnly.TryParseExact(birth, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var born))
-            return null;
-        return (born.AddYears(18) <= peil) ? "true" : "false";
     }
 
     BuildResult Rejected(string reason, long read, List<QuarantineEntry> quarantine, List<DiscardedColumn>? discarded = null, long rejected = 0) =>

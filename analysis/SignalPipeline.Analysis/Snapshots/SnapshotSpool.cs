@@ -9,34 +9,44 @@ namespace SignalPipeline.Analysis.Snapshots;
 public sealed class SnapshotSpool : IAsyncDisposable
 {
     public const int ChunkSize = 16_384;
+    /// <summary>Parquet settings of the spool and the snapshot: Snappy, and dictionary encoding decided from a sample,
+    /// so columns of unique pseudonyms skip the dictionary attempt instead of scanning every value for it.</summary>
+    static readonly ParquetOptions Options = new() { DictionaryEncodingSampleSize = 1_000 };
     readonly List<DataField<string>> fields;
     readonly DataField<byte[]> envelopeField = new(SnapshotTable.EnvelopeColumn, true);
-    readonly List<string?>[] chunk;
-    readonly List<byte[]?> chunkEnvelopes = new(ChunkSize);
+    string?[][] chunk;
+    byte[]?[] chunkEnvelopes = new byte[]?[ChunkSize];
+    int chunkCount;
     readonly FileStream temp;
     readonly List<ulong> dropped = [];
     ParquetWriter? writer;
+    // A full chunk is encoded on the thread pool while the next one fills; one at a time, in order.
+    Task pendingFlush = Task.CompletedTask;
 
     public IReadOnlyList<string> ColumnNames { get; }
     public int Count { get; private set; }
+    /// <summary>Stopwatch ticks spent encoding spooled chunks (in the background; benchmark).</summary>
+    public long EncodeTicks { get; private set; }
 
     public SnapshotSpool(IReadOnlyList<string> columnNames)
     {
         ColumnNames = columnNames.Where(c => c != "_scratch").ToList();
         fields = ColumnNames.Select(n => new DataField<string>(n, true)).ToList();
-        chunk = ColumnNames.Select(_ => new List<string?>(ChunkSize)).ToArray();
+        chunk = NewChunk();
         temp = TempFiles.Create("spool", ".parquet");
     }
+
+    string?[][] NewChunk() => ColumnNames.Select(_ => new string?[ChunkSize]).ToArray();
 
     ParquetSchema Schema => new([.. fields, envelopeField]);
 
     /// <summary>Adds a row (values in <see cref="ColumnNames"/> order; a trailing scratch slot is ignored).</summary>
     public async ValueTask<int> AddAsync(string?[] row, byte[]? envelope, CancellationToken ct = default)
     {
-        for (var c = 0; c < chunk.Length; c++) chunk[c].Add(row[c]);
-        chunkEnvelopes.Add(envelope);
+        for (var c = 0; c < chunk.Length; c++) chunk[c][chunkCount] = row[c];
+        chunkEnvelopes[chunkCount++] = envelope;
         if (Count % 64 == 0) dropped.Add(0);
-        if (chunkEnvelopes.Count == ChunkSize) await FlushAsync(ct);
+        if (chunkCount == ChunkSize) await FlushAsync(ct);
         return Count++;
     }
 
@@ -46,20 +56,35 @@ public sealed class SnapshotSpool : IAsyncDisposable
 
     async Task FlushAsync(CancellationToken ct)
     {
-        if (chunkEnvelopes.Count == 0) return;
-        writer ??= await ParquetWriter.CreateAsync(Schema, temp, null, false, ct);
-        using var group = writer.CreateRowGroup();
-        for (var c = 0; c < fields.Count; c++) { await group.WriteAsync(fields[c], chunk[c].ToArray(), null); chunk[c].Clear(); }
-        await group.WriteAsync(envelopeField, chunkEnvelopes.ToArray(), null);
-        chunkEnvelopes.Clear();
+        await pendingFlush;
+        if (chunkCount == 0) return;
+        var (values, envelopes, n) = (chunk, chunkEnvelopes, chunkCount);
+        (chunk, chunkEnvelopes, chunkCount) = (NewChunk(), new byte[]?[ChunkSize], 0);
+        pendingFlush = Task.Run(async () =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            writer ??= await ParquetWriter.CreateAsync(Schema, temp, Options, false, ct);
+            using var group = writer.CreateRowGroup();
+            for (var c = 0; c < fields.Count; c++) await group.WriteAsync(fields[c], new ArraySegment<string?>(values[c], 0, n), null);
+            await group.WriteAsync(envelopeField, new ArraySegment<byte[]?>(envelopes, 0, n), null);
+            EncodeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+        }, ct);
     }
 
-    /// <summary>Writes the snapshot: every live row, in delivery order, one row group per spooled chunk.</summary>
+    /// <summary>Writes the snapshot: every live row, in delivery order, one row group per spooled chunk. When no row was
+    /// superseded the spool already is the snapshot and is copied as it is.</summary>
     public async Task WriteParquetAsync(Stream output, CancellationToken ct = default)
     {
         await FlushAsync(ct);
+        await pendingFlush;
         if (writer is not null) { await writer.DisposeAsync(); writer = null; }
-        await using var outWriter = await ParquetWriter.CreateAsync(Schema, output, null, false, ct);
+        if (Count > 0 && LiveCount == Count)
+        {
+            temp.Position = 0;
+            await temp.CopyToAsync(output, ct);
+            return;
+        }
+        await using var outWriter = await ParquetWriter.CreateAsync(Schema, output, Options, false, ct);
         if (Count == 0) { using var empty = outWriter.CreateRowGroup(); foreach (var f in fields) await empty.WriteAsync(f, Array.Empty<string?>(), null); await empty.WriteAsync(envelopeField, Array.Empty<byte[]?>(), null); return; }
         temp.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(temp, null, true, ct);
@@ -94,6 +119,8 @@ public sealed class SnapshotSpool : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // A failed flush has already failed the add or the write that awaited it; here the files are only cleaned up.
+        try { await pendingFlush; } catch (Exception) { }
         if (writer is not null) await writer.DisposeAsync();
         await temp.DisposeAsync();
     }

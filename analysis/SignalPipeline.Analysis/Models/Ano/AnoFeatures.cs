@@ -14,7 +14,8 @@ public static class AnoFeatures
         var world = ctx.World;
         var ids = world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id).Order(StringComparer.Ordinal).ToArray();
         var rows = new float[ids.Length][];
-        for (var i = 0; i < ids.Length; i++)
+        // Each row reads the linked world only: rows are computed side by side, each into its own slot.
+        Parallel.For(0, ids.Length, i =>
         {
             var vbo = world.Vbos[ids[i]];
             var regs = world.RegistrationsByVbo.GetValueOrDefault(ids[i]) ?? [];
@@ -25,7 +26,7 @@ public static class AnoFeatures
             var enforcement = world.EnforcementByVbo.GetValueOrDefault(ids[i])?.Count(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) ?? 0;
             var permits = world.PermitsByVbo.GetValueOrDefault(ids[i])?.Count(p => p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) ?? 0;
             rows[i] = [residents, postal, m2, recent, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
-        }
+        });
         return (ids, rows);
     }
 }

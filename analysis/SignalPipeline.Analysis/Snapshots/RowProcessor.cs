@@ -1,0 +1,173 @@
+using System.Globalization;
+using SignalPipeline.Analysis.Extracts;
+using SignalPipeline.Analysis.Privacy;
+
+namespace SignalPipeline.Analysis.Snapshots;
+
+/// <summary>Delivered rows of one batch, as the parser copied them: the cells and the line each row starts on.</summary>
+sealed class RowBatch(int capacity)
+{
+    public readonly string?[][] Cells = new string?[capacity][];
+    public readonly long[] Lines = new long[capacity];
+    public int Count;
+    public bool Full => Count == Cells.Length;
+}
+
+/// <summary>What became of each row of a batch: its snapshot row, envelope, dedup key and PC4 code, or why it was rejected.</summary>
+sealed class ProcessedBatch(RowBatch batch)
+{
+    public readonly RowBatch Batch = batch;
+    public readonly string?[]?[] Rows = new string?[]?[batch.Count];
+    public readonly byte[]?[] Envelopes = new byte[]?[batch.Count];
+    public readonly UInt128[] Keys = new UInt128[batch.Count];
+    public readonly int[] Pc4 = new int[batch.Count];
+    public readonly List<(string? Column, string Reason)>?[] Errors = new List<(string?, string)>?[batch.Count];
+    public long ValidateTicks, PseudonymiseTicks, EnvelopeTicks;
+}
+
+/// <summary>validate → minimise → pseudonymise → envelope for one row, from its delivered cells. Independent of every
+/// other row, so batches run side by side on every core; the builder puts the results back in delivery order. Plain
+/// identifiers live only in the cells, locals of one row and the sealed envelope.</summary>
+sealed class RowProcessor
+{
+    static readonly string[] AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
+    readonly SourceSchema schema;
+    readonly TableLayout layout;
+    readonly IngestOptions options;
+    readonly Pseudonymiser pseudonymiser;
+    readonly IdentityEnvelope envelope;
+    readonly bool timed;
+    // Per schema column (schema order): its position in the delivered row or -1, and its ordinal in the snapshot row.
+    readonly ColumnSpec[] specs;
+    readonly int[] cellIndex, ordinal;
+    readonly int postcode, huisnummer, huisletter, toevoeging, vbo, functie;
+    readonly int[][] oneOf;
+    readonly bool anyAddressColumn;
+    readonly string associatedPrefix;
+
+    public RowProcessor(SourceSchema schema, Dictionary<string, int> index, TableLayout layout, IngestOptions options, Pseudonymiser pseudonymiser, IdentityEnvelope envelope)
+    {
+        (this.schema, this.layout, this.options, this.pseudonymiser, this.envelope) = (schema, layout, options, pseudonymiser, envelope);
+        timed = options.Timings is not null;
+        specs = schema.Columns.ToArray();
+        int At(string name) => index.TryGetValue(name, out var i) ? i : -1;
+        cellIndex = specs.Select(s => At(s.Name)).ToArray();
+        ordinal = specs.Select(s => layout.Ordinal(s.Name)).ToArray();
+        (postcode, huisnummer, huisletter, toevoeging, vbo) = (At("postcode"), At("huisnummer"), At("huisletter"), At("huisnummertoevoeging"), At("verblijfsobject_id"));
+        anyAddressColumn = postcode >= 0 || huisnummer >= 0 || huisletter >= 0 || toevoeging >= 0;
+        oneOf = schema.OneOfRequired.Select(g => g.Select(At).ToArray()).ToArray();
+        functie = layout.Columns.ToList().IndexOf("functie_adres");
+        associatedPrefix = schema.Name + "|";
+    }
+
+    public ProcessedBatch Process(RowBatch batch)
+    {
+        var result = new ProcessedBatch(batch);
+        var fields = new List<KeyValuePair<string, string>>(16);
+        for (var r = 0; r < batch.Count; r++)
+        {
+            var t0 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            var cells = batch.Cells[r];
+            var row = new string?[layout.Columns.Count];
+            fields.Clear();
+            List<(string?, string)>? errors = null;
+            var pseudonymTicks = 0L;
+            Validate(cells, row, fields, ref errors, ref pseudonymTicks);
+            var t1 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            result.ValidateTicks += t1 - t0 - pseudonymTicks;
+            result.PseudonymiseTicks += pseudonymTicks;
+            batch.Cells[r] = null!; // the plain cells are not kept beyond their row
+            if (errors is not null) { result.Errors[r] = errors; continue; }
+            row[layout.LineOrdinal] = batch.Lines[r].ToString(CultureInfo.InvariantCulture);
+            var key = row[layout.KeyOrdinal]!;
+            result.Envelopes[r] = envelope.Seal(associatedPrefix, key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
+            if (timed) result.EnvelopeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
+            result.Rows[r] = row;
+            result.Keys[r] = UInt128.Parse(key.AsSpan(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            result.Pc4[r] = functie >= 0 && row[functie] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4, CultureInfo.InvariantCulture) : -1;
+        }
+        return result;
+    }
+
+    string Pseudonym(IdKind kind, string value, ref long ticks)
+    {
+        if (!timed) return pseudonymiser.Pseudonymise(kind, value);
+        var t = System.Diagnostics.Stopwatch.GetTimestamp();
+        var p = pseudonymiser.Pseudonymise(kind, value);
+        ticks += System.Diagnostics.Stopwatch.GetTimestamp() - t;
+        return p;
+    }
+
+    static string? Trimmed(string?[] cells, int i) => i >= 0 && cells[i] is { } v && (v = v.Trim()).Length > 0 ? v : null;
+
+    void Validate(string?[] cells, string?[] row, List<KeyValuePair<string, string>> fields, ref List<(string?, string)>? errors, ref long pseudonymTicks)
+    {
+        void Error(ref List<(string?, string)>? list, string? column, string reason) => (list ??= []).Add((column, reason));
+        // A ligplaats (02) or standplaats (03) has no gebruiksdoel and no oppervlakte.
+        var plaats = schema.Name == "bag" && Trimmed(cells, vbo) is { Length: 16 } id && id.AsSpan(4, 2) is "02" or "03";
+
+        for (var s = 0; s < specs.Length; s++)
+        {
+            var spec = specs[s];
+            if (Array.IndexOf(AddressParts, spec.Name) >= 0) continue; // handled together below
+            var value = Trimmed(cells, cellIndex[s]);
+            if (value is null)
+            {
+                if (spec.Required && cellIndex[s] >= 0 && !options.Optional.Contains(spec.Name) && !(plaats && spec.Name is "gebruiksdoelen" or "oppervlakte"))
+                    Error(ref errors, spec.Name, $"{spec.Name} is required but empty");
+                continue;
+            }
+            if (!ColumnValues.TryNormalise(spec, value, out var normalised, out var reason))
+            {
+                Error(ref errors, spec.Name, reason!);
+                continue;
+            }
+            switch (spec.Kind)
+            {
+                case ColumnKind.Id:
+                    fields.Add(new(spec.Name, normalised));
+                    row[ordinal[s]] = Pseudonym(ColumnValues.KindOf(spec.Type), normalised, ref pseudonymTicks);
+                    if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = normalised[..4]; row[layout.VboTypeOrdinal] = normalised.Substring(4, 2); }
+                    break;
+                case ColumnKind.Envelope:
+                    fields.Add(new(spec.Name, normalised));
+                    if (spec.Name == "geboortedatum" && layout.VolwassenOrdinal >= 0) row[layout.VolwassenOrdinal] = Adult(normalised);
+                    break;
+                default:
+                    row[ordinal[s]] = normalised;
+                    break;
+            }
+        }
+
+        var (pc, hn, hl, ht) = (Trimmed(cells, postcode), Trimmed(cells, huisnummer), Trimmed(cells, huisletter), Trimmed(cells, toevoeging));
+        var anyAddress = anyAddressColumn && (pc ?? hn ?? hl ?? ht) is not null;
+        if (anyAddress && pc is null && options.Optional.Contains("postcode")) { } // no address key: linkable by id only
+        else if (anyAddress)
+        {
+            if (Address.TryParse(pc, hn, hl, ht, out var address, out var col, out var reason))
+            {
+                var addressKey = address.Key;
+                fields.Add(new("adres", addressKey));
+                row[layout.AddressOrdinal] = Pseudonym(IdKind.Adres, addressKey, ref pseudonymTicks);
+                row[layout.Pc4Ordinal] = address.Postcode[..4];
+            }
+            else Error(ref errors, col, reason!);
+        }
+        else if (schema.Name == "bag") Error(ref errors, "postcode", "postcode and huisnummer are required");
+
+        if (schema.NeedsLocation && row[layout.Ordinal("verblijfsobject_id")] is null && !anyAddress && errors is null)
+            Error(ref errors, null, "row has neither a verblijfsobject_id nor an address");
+        for (var g = 0; g < oneOf.Length; g++)
+            if (oneOf[g].All(i => Trimmed(cells, i) is null))
+                Error(ref errors, null, $"row needs at least one of {string.Join(", ", schema.OneOfRequired[g])}");
+    }
+
+    /// <summary>18 or older on the peildatum: "true" / "false"; a partial birth date (year or month unknown) is null,
+    /// which OVB counts as an adult (models.md v2).</summary>
+    string? Adult(string birth)
+    {
+        if (options.Peildatum is not { } peil || !DateOnly.TryParseExact(birth, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var born))
+            return null;
+        return (born.AddYears(18) <= peil) ? "true" : "false";
+    }
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SignalPipeline.Analysis.Privacy;
+using SignalPipeline.Analysis.Snapshots;
+using SignalPipeline.Tests.Infrastructure;
+
+namespace SignalPipeline.Tests.Unit;
+
+/// <summary>Issue 17: rows are validated, pseudonymised and sealed in batches on every core and spooled in delivery order;
+/// snapshots are read back row group by row group on every core. Nothing about the result may depend on that.</summary>
+public class ParallelIngestTests
+{
+    static string Bsn(int n)
+    {
+        var s = (10_000_000 + n).ToString("D8");
+        var sum = 0;
+        for (var i = 0; i < 8; i++) sum += (9 - i) * (s[i] - '0');
+        return sum % 11 == 10 ? "" : s + (char)('0' + sum % 11);
+    }
+
+    /// <summary>40 000 BRP rows (several batches, three spool chunks): a bad BSN every 997th row, and every 1 000th row
+    /// a later duplicate of an earlier person, 5 000 rows on (across batch and chunk boundaries).</summary>
+    static (string Csv, List<int> BadLines, Dictionary<string, int> LastLineOf, int Rows) Extract()
+    {
+        var csv = new StringBuilder("bsn;verblijfsobject_id;functie_adres\n");
+        var bad = new List<int>();
+        var last = new Dictionary<string, int>();
+        var people = new List<string>();
+        var line = 1;
+        for (var n = 0; people.Count + bad.Count < 40_000; n++)
+        {
+            line++;
+            if (line % 997 == 0) { csv.Append("12345;1771010000000001;W\n"); bad.Add(line); continue; }
+            string bsn;
+            if (line % 1000 == 0 && people.Count > 5_000) bsn = people[people.Count - 5_000];
+            else if ((bsn = Bsn(n)) == "") { line--; continue; }
+            people.Add(bsn);
+            last[bsn] = line;
+            csv.Append($"{bsn};1771{(n % 5000):D12};{(n % 3 == 0 ? "B" : "W")}\n");
+        }
+        return (csv.ToString(), bad, last, line - 1);
+    }
+
+    [Fact]
+    public async Task A_large_extract_keeps_delivery_order_quarantine_order_and_last_wins_duplicates()
+    {
+        var (csv, badLines, lastLineOf, rows) = Extract();
+        var built = await TestData.BuildAsync("brp", csv);
+        var r = built.Result;
+
+        Assert.Null(r.RejectionReason);
+        Assert.Equal(rows, r.RowsRead);
+        Assert.Equal(badLines.Count, r.RowsRejected);
+        Assert.Equal(badLines, r.Quarantine.Select(q => (int)q.Line)); // one entry per bad row, in file order
+        Assert.All(r.Quarantine, q => Assert.Equal("bsn", q.Column));
+        Assert.Equal(rows - badLines.Count - lastLineOf.Count, r.RowsDuplicate);
+
+        // The snapshot: exactly the last row of every person, in delivery order.
+        var lines = built.Table!.Column("_line").Select(l => int.Parse(l!)).ToList();
+        Assert.Equal(lastLineOf.Values.Order().ToList(), lines);
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        var byLine = lastLineOf.ToDictionary(kv => kv.Value, kv => kv.Key);
+        var pseudonyms = built.Table.Column("bsn");
+        for (var i = 0; i < lines.Count; i += 977) Assert.Equal(p.Pseudonymise(IdKind.Bsn, byLine[lines[i]]), pseudonyms[i]);
+
+        // Each row's envelope opens with its own pseudonym and holds that row's person.
+        var envelope = new IdentityEnvelope(TestData.EnvelopeKey, "test-1");
+        for (var i = 0; i < lines.Count; i += 1_231)
+            Assert.Equal(byLine[lines[i]], envelope.Open($"brp|{pseudonyms[i]}", built.Table.Envelope(i)!)["bsn"]);
+    }
+
+    [Fact]
+    public async Task A_snapshot_reads_the_same_in_parallel_and_from_a_stream_read_once()
+    {
+        var (csv, _, _, _) = Extract();
+        var bytes = Encoding.UTF8.GetBytes(csv);
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        var builder = new SnapshotBuilder(Analysis.Extracts.SourceSchema.For("brp"), TestData.DemoRegister(), p,
+            new IdentityEnvelope(TestData.EnvelopeKey, "test-1"), new IngestOptions());
+        var result = await builder.BuildAsync(new MemoryStream(bytes), "brp.csv", true, ';');
+        var parquet = new MemoryStream();
+        await using (result.Spool!) await result.Spool!.WriteParquetAsync(parquet);
+
+        parquet.Position = 0;
+        var parallel = await SnapshotTable.ReadParquetAsync(parquet, withEnvelope: true); // a buffer: row groups side by side
+        var once = await SnapshotTable.ReadParquetAsync(new ReadOnce(parquet.ToArray()), withEnvelope: true);
+        var some = await SnapshotTable.ReadParquetAsync(new MemoryStream(parquet.ToArray()), ["bsn", "functie_adres"]);
+
+        Assert.True(parallel.RowCount > 2 * SnapshotSpool.ChunkSize);
+        Assert.Equal(once.ColumnNames, parallel.ColumnNames);
+        foreach (var c in once.ColumnNames) Assert.Equal(once.Column(c), parallel.Column(c));
+        for (var i = 0; i < once.RowCount; i += 499) Assert.Equal(once.Envelope(i), parallel.Envelope(i));
+        Assert.Equal(["bsn", "functie_adres"], some.ColumnNames);
+        Assert.Equal(once.Column("bsn"), some.Column("bsn"));
+        Assert.All(some.Column("_line"), Assert.Null); // not read
+        Assert.Null(some.Envelope(0));
+        // Repeated values share one string: a column of codes costs a few strings, not one per row.
+        Assert.Same(parallel.Column("functie_adres")[0], parallel.Column("functie_adres").Last(v => v == parallel.Column("functie_adres")[0]));
+    }
+
+    [Fact]
+    public void An_envelope_sealed_as_JSON_before_issue_17_still_opens()
+    {
+        // Format 1: version byte, nonce, tag, AES-GCM over the JSON of the fields.
+        var plain = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["bsn"] = "111222333", ["geslachtsnaam"] = "Jansen" });
+        var v1 = new byte[29 + plain.Length];
+        v1[0] = 1;
+        RandomNumberGenerator.Fill(v1.AsSpan(1, 12));
+        using (var gcm = new AesGcm(TestData.EnvelopeKey, 16))
+            gcm.Encrypt(v1.AsSpan(1, 12), plain, v1.AsSpan(29), v1.AsSpan(13, 16), "brp|P1"u8);
+        var envelope = new IdentityEnvelope(TestData.EnvelopeKey, "test-1");
+
+        Assert.Equal("Jansen", envelope.Open("brp|P1", v1)["geslachtsnaam"]);
+        var v2 = envelope.Seal("brp|P1", new Dictionary<string, string> { ["bsn"] = "111222333", ["geslachtsnaam"] = "Jansen-de Vries ü" });
+        Assert.Equal(2, v2[0]);
+        Assert.True(v2.Length < v1.Length + 12); // no JSON punctuation
+        Assert.Equal("Jansen-de Vries ü", envelope.Open("brp|P1", v2)["geslachtsnaam"]);
+        Assert.Equal("111222333", envelope.Open("brp|P1", v2)["bsn"]);
+        Assert.NotEqual(v2.AsSpan(1, 12).ToArray(), envelope.Seal("brp|P1", new Dictionary<string, string> { ["bsn"] = "1" }).AsSpan(1, 12).ToArray());
+    }
+
+    /// <summary>A stream that can be read but not opened again (as a network stream): the reader falls back to one pass.</summary>
+    sealed class ReadOnce(byte[] bytes) : MemoryStream(bytes, writable: false)
+    {
+        public override bool TryGetBuffer(out ArraySegment<byte> buffer) { buffer = default; return false; }
+    }
+}
