@@ -37,7 +37,7 @@ public class ParallelIngestTests
             else if ((bsn = Bsn(n)) == "") { line--; continue; }
             people.Add(bsn);
             last[bsn] = line;
-            csv.Append($"{bsn};1771{(n % 5000):D12};{(n % 3 == 0 ? "B" : "W")}\n");
+            csv.Append($"{bsn};177101{(n % 5000):D10};{(n % 3 == 0 ? "B" : "W")}\n");
         }
         return (csv.ToString(), bad, last, line - 1);
     }

@@ -26,7 +26,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
         var line = Bench.Bench.BenchLine(result, 1.0);
         Assert.StartsWith("BENCH {", line);
         var json = System.Text.Json.Nodes.JsonNode.Parse(line["BENCH ".Length..])!.AsObject();
-        foreach (var field in new[] { "scale", "ingest_s", "floor_s", "ingest_ratio", "nightly_rules_s", "duckdb_s", "nightly_ratio", "total_s", "peak_rss_mb", "counts_match" })
+        foreach (var field in new[] { "scale", "ingest_s", "floor_s", "ingest_ratio", "nightly_rules_s", "duckdb_s", "nightly_ratio", "total_s", "nightly_total_s", "peak_rss_mb", "peer_peak_rss_mb", "counts_match" })
             Assert.True(json.ContainsKey(field), field);
         Assert.Equal("small", (string)json["scale"]!);
         Assert.True((bool)json["counts_match"]!);
