@@ -73,7 +73,7 @@ public sealed class LinkedWorld
         string? Unless(string? person)
         {
             if (person is null || suppressed.Count == 0 || !suppressed.Contains(Privacy.SuppressionKey.For(person))) return person;
-            suppressedRows++;
+            Interlocked.Increment(ref suppressedRows);
             return null;
         }
         var vbos = new Dictionary<string, Vbo>(StringComparer.Ordinal);
@@ -83,12 +83,21 @@ public sealed class LinkedWorld
             var id = bag.Column("verblijfsobject_id"); var gem = bag.Column("_vbo_gemeente"); var opp = bag.Column("oppervlakte");
             var doel = bag.Column("gebruiksdoelen"); var st = bag.Column("status"); var ps = bag.Column("pand_status");
             var pc4 = bag.Column("_pc4"); var adres = bag.Column("adres");
-            for (var i = 0; i < bag.RowCount; i++)
+            // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
+            var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+            var made = new Vbo?[bag.RowCount];
+            Parallel.For(0, Chunks(bag.RowCount), c =>
             {
-                if (id[i] is not { } v) continue;
-                vbos[v] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
-                    (doel[i] ?? "").Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet(), st[i] ?? "", ps[i], pc4[i]);
-                if (adres[i] is { } a) byAddress[a] = v;
+                foreach (var i in Chunk(c, bag.RowCount))
+                    if (id[i] is { } v)
+                        made[i] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
+                            doelen.GetOrAdd(doel[i] ?? "", d => d.Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), st[i] ?? "", ps[i], pc4[i]);
+            });
+            for (var i = 0; i < made.Length; i++)
+            {
+                if (made[i] is not { } vbo) continue;
+                vbos[vbo.Id] = vbo;
+                if (adres[i] is { } a) byAddress[a] = vbo.Id;
             }
         }
 
@@ -99,21 +108,31 @@ public sealed class LinkedWorld
         var enforcement = new Dictionary<string, List<EnforcementCase>>(StringComparer.Ordinal);
         var allEnforcement = new List<EnforcementCase>();
 
-        // Each source's columns are looked up once; the row factory then only indexes arrays.
+        // Each source's columns are looked up once; the row factory then only indexes arrays. Rows are made and located
+        // (by VBO id, else by address) side by side on every core; they are added to the lists in row order, so every
+        // list is the same as one thread would make it.
         void Link<T>(string source, Func<SnapshotTable, Func<int, T?>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null, List<T>? all = null)
             where T : class
         {
             if (!tables.TryGetValue(source, out var t)) return;
             var make = factory(t);
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
-            for (var i = 0; i < t.RowCount; i++)
+            var items = new T?[t.RowCount];
+            var targets = new string?[t.RowCount];
+            Parallel.For(0, Chunks(t.RowCount), c =>
             {
-                string? target = null;
-                if (make(i) is not { } item) continue;
+                foreach (var i in Chunk(c, t.RowCount))
+                {
+                    if ((items[i] = make(i)) is null) continue;
+                    if (vboCol[i] is { } v && vbos.ContainsKey(v)) targets[i] = v;
+                    else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) targets[i] = viaAddress;
+                }
+            });
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (items[i] is not { } item) continue;
                 all?.Add(item);
-                if (vboCol[i] is { } v && vbos.ContainsKey(v)) target = v;
-                else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) target = viaAddress;
-                if (target is not null) Add(into, target, item);
+                if (targets[i] is { } target) Add(into, target, item);
                 else
                 {
                     unlinked[source]++;
@@ -144,9 +163,14 @@ public sealed class LinkedWorld
         return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement) { SuppressedRows = suppressedRows };
     }
 
+    const int ChunkRows = 65_536;
+    static int Chunks(int rows) => (rows + ChunkRows - 1) / ChunkRows;
+    static IEnumerable<int> Chunk(int chunk, int rows) => Enumerable.Range(chunk * ChunkRows, Math.Min(ChunkRows, rows - chunk * ChunkRows));
+
     static void Add<T>(Dictionary<string, List<T>> d, string key, T item)
     {
         if (!d.TryGetValue(key, out var list)) d[key] = list = [];
         list.Add(item);
     }
 }
+

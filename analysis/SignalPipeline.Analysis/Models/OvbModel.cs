@@ -45,8 +45,8 @@ public sealed class OvbModel(int generation = 1) : ISignalModel
             if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             if (V2 && V2Rules.Skips(ctx, vboId, regs)) continue;
             // v2: families with children in a small home are not the exploitation pattern; unknown age counts as adult.
-            var counted = regs.Where(r => r.FunctieAdres == "W" && (!V2 || r.Volwassen != false)).ToList();
-            var residents = counted.Count;
+            var residents = 0;
+            foreach (var r in regs) if (r.FunctieAdres == "W" && (!V2 || r.Volwassen != false)) residents++;
             if (residents < minResidents) continue;
             var m2PerResident = (decimal)vbo.Oppervlakte / residents;
             if (m2PerResident >= maxM2) continue;

@@ -195,7 +195,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
     }
 
     /// <summary>Rows per batch handed to a core: large enough to amortise the hand-off, small enough to keep memory flat.</summary>
-    const int BatchSize = 4_096;
+    const int BatchSize = 2_048;
 
     /// <summary>Which delivered columns are kept (in the contract and permitted by the DPIA register), by name and
     /// position, and which are discarded and why; no index but a reason when the header lacks what the contract needs.</summary>

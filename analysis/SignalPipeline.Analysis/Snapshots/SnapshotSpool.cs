@@ -8,7 +8,7 @@ namespace SignalPipeline.Analysis.Snapshots;
 /// final Parquet is written. The temporary file is deleted when the spool is disposed.</summary>
 public sealed class SnapshotSpool : IAsyncDisposable
 {
-    public const int ChunkSize = 16_384;
+    public const int ChunkSize = 8_192;
     /// <summary>Parquet settings of the spool and the snapshot: Snappy, and dictionary encoding decided from a sample,
     /// so columns of unique pseudonyms skip the dictionary attempt instead of scanning every value for it.</summary>
     static readonly ParquetOptions Options = new() { DictionaryEncodingSampleSize = 1_000 };
