@@ -97,4 +97,14 @@ public class DatesTests
 
     [Fact]
     public void Partial_date_has_no_exact_day() => Assert.Null(Dates.ToDateOnly("1970-00-00"));
+
+    [Theory]
+    [InlineData("2024-02-29"), InlineData("2023-02-29"), InlineData("1970-05-00"), InlineData("0000-01-01"), InlineData("2024-13-01"),
+     InlineData("2024-1-011"), InlineData("2024/01/01"), InlineData("2024-01-3a"), InlineData("+024-01-01"), InlineData("9999-12-31"), InlineData(""), InlineData(null)]
+    public void Dates_parse_by_hand_as_the_framework_parses_them(string? value)
+    {
+        DateOnly? framework = value is not null && DateOnly.TryParseExact(value, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var d) ? d : null;
+        Assert.Equal(framework, Dates.ToDateOnly(value));
+    }
 }

@@ -120,6 +120,17 @@ public class ParallelIngestTests
         Assert.NotEqual(v2.AsSpan(1, 12).ToArray(), envelope.Seal("brp|P1", new Dictionary<string, string> { ["bsn"] = "1" }).AsSpan(1, 12).ToArray());
     }
 
+    [Fact]
+    public void Pseudonyms_sort_by_their_value_in_exactly_the_ordinal_order()
+    {
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        var pseudonyms = Enumerable.Range(0, 5_000).Select(i => p.Pseudonymise(IdKind.Verblijfsobject, $"177101{i:D10}")).ToList();
+        Assert.Equal(pseudonyms.Order(StringComparer.Ordinal), Analysis.Linking.PseudonymOrder.Sort(pseudonyms));
+        // Not all pseudonyms of one kind (or not pseudonyms at all): plain ordinal sorting.
+        string[] mixed = [.. pseudonyms.Take(50), "zeta", "Alpha", "b" + new string('F', 32)];
+        Assert.Equal(mixed.Order(StringComparer.Ordinal), Analysis.Linking.PseudonymOrder.Sort(mixed));
+    }
+
     /// <summary>A stream that can be read but not opened again (as a network stream): the reader falls back to one pass.</summary>
     sealed class ReadOnce(byte[] bytes) : MemoryStream(bytes, writable: false)
     {

@@ -3,14 +3,20 @@ using System.Text;
 
 namespace SignalPipeline.Bench;
 
-public sealed record Scale(string Name, int Brp, int Bag, int Permits, int Enforcement)
+/// <param name="Partitions">How many territories (gemeenten) the rows are spread over. Each is ingested and run as its
+/// own delivery and nightly, as the fan-out does it (docs/performance.md, "National scale and fan-out"); one instance
+/// here takes them one after the other.</param>
+public sealed record Scale(string Name, int Brp, int Bag, int Permits, int Enforcement, int Partitions = 1)
 {
+    /// <summary>The rows of one partition.</summary>
+    public Scale Part => Partitions == 1 ? this : this with { Brp = Brp / Partitions, Bag = Bag / Partitions, Permits = Permits / Partitions, Enforcement = Enforcement / Partitions, Partitions = 1 };
+
     public static Scale Parse(string name) => name switch
     {
         "small" => new("small", 20_000, 10_000, 2_000, 2_000),
         "medium" => new("medium", 200_000, 100_000, 20_000, 20_000),
         "city" => new("city", 1_000_000, 500_000, 100_000, 100_000),
-        "national" => new("national", 18_000_000, 10_000_000, 1_000_000, 1_000_000),
+        "national" => new("national", 18_000_000, 10_000_000, 1_000_000, 1_000_000, Partitions: 20),
         _ => throw new ArgumentException("scale must be small, medium, city or national"),
     };
 }
@@ -25,10 +31,10 @@ public static class BenchExtracts
     public static string VboId(int i) => $"177101{i:D10}";
     static (string Postcode, int Huisnummer) Address(int i) => ($"{1000 + i / 10000:D4}{Pairs[i / 100 % 100]}", i % 100 + 1);
 
-    public static IReadOnlyDictionary<string, string> Write(string dir, Scale s, DateOnly date)
+    public static IReadOnlyDictionary<string, string> Write(string dir, Scale s, DateOnly date, int seed = 2026)
     {
         Directory.CreateDirectory(dir);
-        var rnd = new Random(2026);
+        var rnd = new Random(seed);
         var files = new Dictionary<string, string>();
         StreamWriter Open(string source) { files[source] = Path.Combine(dir, $"{source}.csv"); return new StreamWriter(files[source], false, new UTF8Encoding(false), 1 << 16); }
         string D(int daysBack) => date.AddDays(-daysBack).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

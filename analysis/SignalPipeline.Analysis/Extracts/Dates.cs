@@ -40,7 +40,22 @@ public static class Dates
     public static string DutchText(string value) =>
         System.Text.RegularExpressions.Regex.Replace(value, @"\b\d{4}-\d{2}-\d{2}\b", m => Dutch(m.Value)).Replace('_', ' ');
 
-    public static DateOnly? ToDateOnly(string? normalised) =>
-        normalised is { Length: 10 } && DateOnly.TryParseExact(normalised, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-            ? d : null;
+    /// <remarks>By hand rather than <c>DateOnly.TryParseExact</c>: the nightly parses a date per registration and per zaak,
+    /// and this is several times faster for the same answer.</remarks>
+    public static DateOnly? ToDateOnly(string? normalised)
+    {
+        if (normalised is not { Length: 10 } s || s[4] != '-' || s[7] != '-') return null;
+        int Digits(int at, int count)
+        {
+            var n = 0;
+            for (var i = at; i < at + count; i++)
+            {
+                if (!char.IsAsciiDigit(s[i])) return -1;
+                n = n * 10 + (s[i] - '0');
+            }
+            return n;
+        }
+        int y = Digits(0, 4), m = Digits(5, 2), d = Digits(8, 2);
+        return y >= 1 && m is >= 1 and <= 12 && d >= 1 && d <= DateTime.DaysInMonth(y, m) ? new DateOnly(y, m, d) : null;
+    }
 }

@@ -1,3 +1,5 @@
+using SignalPipeline.Analysis.Linking;
+
 namespace SignalPipeline.Analysis.Models;
 
 /// <summary>CTL Controlesteekproef (docs/contracts/models.md v2): each run draws a small random sample of inhabited
@@ -28,9 +30,10 @@ public sealed class CtlModel : ISignalModel
         var seed = ctx.Seed ?? throw new InvalidOperationException("the control sample needs the run's seed");
         ctx.Facts["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Ordinal order first, so the same seed over the same snapshots draws the same objects (replay).
-        var candidates = ctx.World.RegistrationsByVbo
+        var eligible = ctx.World.RegistrationsByVbo
             .Where(p => p.Value.Any(r => r.FunctieAdres == "W") && ctx.InTerritory(ctx.World.Vbos[p.Key]) && !ctx.RaisedObjects.Contains(p.Key))
-            .Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+            .Select(p => p.Key);
+        var candidates = PseudonymOrder.Sort(eligible).ToList();
         var random = new Random(seed);
         var size = (int)Math.Min(ctx.P("sample_size"), candidates.Count);
         // A partial Fisher–Yates shuffle: the first `size` are a uniform sample.

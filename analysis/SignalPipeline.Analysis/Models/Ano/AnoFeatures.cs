@@ -12,7 +12,7 @@ public static class AnoFeatures
     public static (string[] VboIds, float[][] Rows) Compute(ModelContext ctx, decimal m2Cap)
     {
         var world = ctx.World;
-        var ids = world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id).Order(StringComparer.Ordinal).ToArray();
+        var ids = PseudonymOrder.Sort(world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id));
         var rows = new float[ids.Length][];
         // Each row reads the linked world only: rows are computed side by side, each into its own slot.
         Parallel.For(0, ids.Length, i =>
