@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using System.Threading.Channels;
 using CsvHelper;
 using SignalPipeline.Analysis.Extracts;
 using SignalPipeline.Analysis.Privacy;
@@ -89,10 +90,11 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         var processor = new RowProcessor(schema, index, layout, options, pseudonymiser, envelope);
         var spool = new SnapshotSpool(layout.Columns);
         var completed = false;
-        // Batches of rows are validated, pseudonymised and sealed side by side on every core while the parser reads on;
-        // their results are taken in delivery order, so quarantine, duplicates and the snapshot are as if one thread did it.
-        var inFlight = new Queue<Task<ProcessedBatch>>();
-        var maxInFlight = 2 * Environment.ProcessorCount;
+        // Three stages: this loop parses; batches of rows are validated, pseudonymised and sealed side by side on every
+        // core; one consumer takes their results in delivery order into the spool, so quarantine, duplicates and the
+        // snapshot are as if one thread did it. The queue between them is bounded: memory stays flat.
+        var inFlight = Channel.CreateBounded<Task<ProcessedBatch>>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true, SingleWriter = true });
+        Task? consumer = null;
         try
         {
         // Per accepted row only 16 bytes of key and 4 bytes of PC4 code stay in memory; the row itself is spooled.
@@ -123,15 +125,18 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                 timings.Spool += System.Diagnostics.Stopwatch.GetTimestamp() - t;
             }
         }
-        async Task Dispatch(int keep)
+        consumer = Task.Run(async () =>
         {
-            if (batch.Count > 0)
-            {
-                var full = batch;
-                inFlight.Enqueue(Task.Run(() => processor.Process(full), ct));
-                batch = new RowBatch(BatchSize);
-            }
-            while (inFlight.Count > keep) await Take(await inFlight.Dequeue());
+            try { await foreach (var pending in inFlight.Reader.ReadAllAsync(ct)) await Take(await pending); }
+            catch (Exception e) { inFlight.Writer.TryComplete(e); throw; } // stops the parser too
+        }, ct);
+        async Task Dispatch()
+        {
+            if (batch.Count == 0) return;
+            var full = batch;
+            batch = new RowBatch(BatchSize);
+            try { await inFlight.Writer.WriteAsync(Task.Run(() => processor.Process(full), ct), ct); }
+            catch (ChannelClosedException) { await consumer; throw; } // the consumer's own failure, not this one
         }
 
         while (true)
@@ -141,8 +146,8 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             try { more = await csv.ReadAsync(ct); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                quarantine.Add(new(fileName, csv.LineNumber, null, $"the file cannot be parsed from here on ({e.GetType().Name})"));
-                return await Abandon(Rejected("the file cannot be parsed", read, quarantine, discarded));
+                var entry = new QuarantineEntry(fileName, csv.LineNumber, null, $"the file cannot be parsed from here on ({e.GetType().Name})");
+                return await Abandon(entry, Rejected("the file cannot be parsed", read, quarantine, discarded));
             }
             if (!more) break;
             read++;
@@ -153,22 +158,24 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             // (The reader numbers a record by the line it starts on.)
             if (LineBreaksInValues(csv) is var spanned and > 0)
             {
-                quarantine.Add(new(fileName, line, null, $"a value starting on line {line} runs over a line break up to line {line + spanned} (an unterminated quote?)"));
-                return await Abandon(Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded));
+                var entry = new QuarantineEntry(fileName, line, null, $"a value starting on line {line} runs over a line break up to line {line + spanned} (an unterminated quote?)");
+                return await Abandon(entry, Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded));
             }
             if (csv.FieldCount != headers.Length)
             {
-                quarantine.Add(new(fileName, line, null, $"row has {csv.FieldCount} fields, the header has {headers.Length}"));
-                return await Abandon(Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded));
+                var entry = new QuarantineEntry(fileName, line, null, $"row has {csv.FieldCount} fields, the header has {headers.Length}");
+                return await Abandon(entry, Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded));
             }
             var cells = new string?[headers.Length];
             for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
             batch.Cells[batch.Count] = cells;
             batch.Lines[batch.Count++] = line;
             if (timings is not null) timings.Parse += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
-            if (batch.Full) await Dispatch(maxInFlight);
+            if (batch.Full) await Dispatch();
         }
-        await Dispatch(0);
+        await Dispatch();
+        inFlight.Writer.Complete();
+        await consumer;
 
         var maxRejected = options.MaxRejectedShare * read;
         if (read > 0 && rejected > maxRejected)
@@ -187,9 +194,12 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         }
 
         // A file rejected whole: the rows still in flight are waited for (they use the caller's keys) and dropped.
-        async Task<BuildResult> Abandon(BuildResult rejection)
+        // (Its quarantine entry is added after the rows before it, once the consumer has stopped adding theirs.)
+        async Task<BuildResult> Abandon(QuarantineEntry entry, BuildResult rejection)
         {
-            while (inFlight.TryDequeue(out var pending)) { try { await pending; } catch (Exception) when (!ct.IsCancellationRequested) { } }
+            inFlight.Writer.TryComplete();
+            if (consumer is not null) try { await consumer; } catch (Exception) when (!ct.IsCancellationRequested) { }
+            quarantine.Add(entry);
             return rejection;
         }
     }
