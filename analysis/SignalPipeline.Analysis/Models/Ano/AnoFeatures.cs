@@ -14,18 +14,33 @@ public static class AnoFeatures
         var world = ctx.World;
         var ids = PseudonymOrder.Sort(world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id));
         var rows = new float[ids.Length][];
-        // Each row reads the linked world only: rows are computed side by side, each into its own slot.
+        // The windows as dates once (ctx.Within per registration converted its day count every time).
+        var today = ctx.ReferenceDate;
+        DateOnly since365 = today.AddDays(-365), since730 = today.AddDays(-730);
+        static bool In(DateOnly? date, DateOnly since, DateOnly today) => date is { } d && d <= today && d >= since;
+        // Each row reads the linked world only: rows are computed side by side, each into its own slot; plain loops,
+        // no closure per object.
         Parallel.For(0, ids.Length, i =>
         {
-            var vbo = world.Vbos[ids[i]];
-            var regs = world.RegistrationsByVbo.GetValueOrDefault(ids[i]) ?? [];
-            var residents = regs.Count(r => r.FunctieAdres == "W");
-            var postal = regs.Count - residents;
+            var id = ids[i];
+            var vbo = world.Vbos[id];
+            int residents = 0, recent = 0, registrations = 0, enforcement = 0, permits = 0;
+            if (world.RegistrationsByVbo.TryGetValue(id, out var regs))
+            {
+                registrations = regs.Count;
+                foreach (var r in regs)
+                {
+                    if (r.FunctieAdres != "W") continue;
+                    residents++;
+                    if (In(Extracts.Dates.ToDateOnly(r.DatumAanvang), since365, today)) recent++;
+                }
+            }
+            if (world.EnforcementByVbo.TryGetValue(id, out var cases))
+                foreach (var c in cases) if (c.Type != "controle" && c.Status != "ingetrokken" && In(c.DatumStart, since730, today)) enforcement++;
+            if (world.PermitsByVbo.TryGetValue(id, out var zaken))
+                foreach (var p in zaken) if (p.Status is "aangevraagd" or "verleend" && In(p.DatumAanvraag, since730, today)) permits++;
             var m2 = residents == 0 ? (float)m2Cap : (float)Math.Min(m2Cap, (decimal)vbo.Oppervlakte / residents);
-            var recent = residents == 0 ? 0f : regs.Count(r => r.FunctieAdres == "W" && ctx.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) / (float)residents;
-            var enforcement = world.EnforcementByVbo.GetValueOrDefault(ids[i])?.Count(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) ?? 0;
-            var permits = world.PermitsByVbo.GetValueOrDefault(ids[i])?.Count(p => p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) ?? 0;
-            rows[i] = [residents, postal, m2, recent, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
+            rows[i] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
         });
         return (ids, rows);
     }
