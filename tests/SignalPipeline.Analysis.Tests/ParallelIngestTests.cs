@@ -131,6 +131,44 @@ public class ParallelIngestTests
         Assert.Equal(mixed.Order(StringComparer.Ordinal), Analysis.Linking.PseudonymOrder.Sort(mixed));
     }
 
+    static async Task<SnapshotTable> SnapshotAsync(string source, string csv, IReadOnlyCollection<string> columns)
+    {
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        var result = await new SnapshotBuilder(Analysis.Extracts.SourceSchema.For(source), TestData.DemoRegister(), p,
+            new IdentityEnvelope(TestData.EnvelopeKey, "test-1"), new IngestOptions()).BuildAsync(new MemoryStream(Encoding.UTF8.GetBytes(csv)), source + ".csv", true, ';');
+        var parquet = new MemoryStream();
+        await using (result.Spool!) await result.Spool!.WriteParquetAsync(parquet);
+        parquet.Position = 0;
+        return await SnapshotTable.ReadParquetAsync(parquet, columns);
+    }
+
+    [Fact]
+    public async Task A_nightly_without_a_suppression_list_reads_no_resident_pseudonyms_and_links_the_same()
+    {
+        const string vbo = "1771010000000001";
+        var bagCsv = World.Bag((vbo, 40, "woonfunctie"), ("1771010000000002", 80, "kantoorfunctie"));
+        var brpCsv = World.BrpHeader + World.Residents(vbo, 5) + World.Residents("1771010000000002", 2) + World.Residents(vbo, 1, "B");
+        var bag = await SnapshotAsync("bag", bagCsv, Analysis.Linking.LinkedWorld.ColumnsRead("bag"));
+        var withPersons = await SnapshotAsync("brp", brpCsv, Analysis.Linking.LinkedWorld.ColumnsRead("brp", suppressing: true));
+        var without = await SnapshotAsync("brp", brpCsv, Analysis.Linking.LinkedWorld.ColumnsRead("brp", suppressing: false));
+        Assert.Contains("bsn", withPersons.ColumnNames);
+        Assert.DoesNotContain("bsn", without.ColumnNames);
+
+        var territory = new HashSet<string> { "1771" };
+        var a = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = withPersons }, territory);
+        var b = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = without }, territory);
+        Assert.Equal(a.RegistrationsByVbo.OrderBy(r => r.Key).Select(r => (r.Key, r.Value.Count, r.Value.Count(x => x.FunctieAdres == "W"))),
+            b.RegistrationsByVbo.OrderBy(r => r.Key).Select(r => (r.Key, r.Value.Count, r.Value.Count(x => x.FunctieAdres == "W"))));
+        Assert.Equal(8, b.RegistrationsByVbo.Values.Sum(r => r.Count));
+
+        // With a suppression list the persons are needed: read without them, the link refuses rather than let anyone through.
+        var oneSuppressed = new HashSet<string> { SuppressionKey.For(withPersons.Column("bsn")[0]!) };
+        Assert.Throws<InvalidOperationException>(() => Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = without }, territory, oneSuppressed));
+        var suppressed = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = withPersons }, territory, oneSuppressed);
+        Assert.Equal(7, suppressed.RegistrationsByVbo.Values.Sum(r => r.Count));
+        Assert.Equal(1, suppressed.SuppressedRows);
+    }
+
     /// <summary>A stream that can be read but not opened again (as a network stream): the reader falls back to one pass.</summary>
     sealed class ReadOnce(byte[] bytes) : MemoryStream(bytes, writable: false)
     {

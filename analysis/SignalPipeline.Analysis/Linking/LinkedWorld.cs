@@ -11,8 +11,9 @@ public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlyS
     public bool IsPlaats => Status is "Plaats aangewezen" or "Plaats ingetrokken";
 }
 
-/// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.</summary>
-public sealed record Registration(string Person, string FunctieAdres, string? DatumAanvang, string? VboGemeente)
+/// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.
+/// It carries no person pseudonym: the rules count and weigh registrations, none needs to know whose they are.</summary>
+public sealed record Registration(string FunctieAdres, string? DatumAanvang, string? VboGemeente)
 {
     /// <summary>The address is already in onderzoek at the municipality (BRP <c>in_onderzoek</c>).</summary>
     public bool InOnderzoek { get; init; }
@@ -54,9 +55,11 @@ public sealed class LinkedWorld
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
 
     /// <summary>Every snapshot column <see cref="Build"/> reads, per source: a run loads these and nothing else (the models
-    /// only see the linked world), which keeps line numbers and unused columns out of the nightly's memory.</summary>
-    public static IReadOnlyCollection<string> ColumnsRead(string source) => source switch
+    /// only see the linked world), which keeps line numbers and unused columns out of the nightly's memory. The BRP's
+    /// person pseudonyms are read only to apply a suppression list (<paramref name="suppressing"/>).</summary>
+    public static IReadOnlyCollection<string> ColumnsRead(string source, bool suppressing = true) => source switch
     {
+        "brp" when !suppressing => ["verblijfsobject_id", "adres", "functie_adres", "datum_aanvang_adreshouding", "_vbo_gemeente", "in_onderzoek", "volwassen", "_vbo_type"],
         "bag" => ["verblijfsobject_id", "_vbo_gemeente", "oppervlakte", "gebruiksdoelen", "status", "pand_status", "_pc4", "adres"],
         "brp" => ["verblijfsobject_id", "adres", "bsn", "functie_adres", "datum_aanvang_adreshouding", "_vbo_gemeente", "in_onderzoek", "volwassen", "_vbo_type"],
         "permits" => ["verblijfsobject_id", "adres", "zaak_id", "zaaktype", "status", "datum_aanvraag", "aanvrager_bsn", "aanvrager_kvk", "aanvrager_rsin"],
@@ -143,11 +146,14 @@ public sealed class LinkedWorld
 
         Link("brp", t =>
         {
+            // Fail closed: a suppression list over a table read without its persons would let them through.
+            if (suppressed.Count > 0 && !t.ColumnNames.Contains("bsn"))
+                throw new InvalidOperationException("the BRP snapshot was read without bsn, so the suppression list cannot be applied");
             var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
             var (onderzoek, volwassen, type) = (t.Column("in_onderzoek"), t.Column("volwassen"), t.Column("_vbo_type"));
-            return i => Unless(bsn[i]) is { } person
-                ? new Registration(person, functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i] }
-                : null;
+            return i => suppressed.Count > 0 && Unless(bsn[i]) is null
+                ? null
+                : new Registration(functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i] };
         }, regs, unknown);
         Link("permits", t =>
         {

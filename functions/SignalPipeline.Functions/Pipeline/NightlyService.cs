@@ -93,7 +93,7 @@ public sealed class NightlyService(StorageClients storage, SnapshotStore snapsho
             throw new KeysChangedException($"the previous run {previousId} was made under another pseudonymisation key; a run never compares snapshots made under different keys.");
         Report(1, $"loading {manifests.Count} snapshots");
         // The snapshots are read side by side (download and Parquet decoding of one source do not wait for another).
-        var loaded = (await Task.WhenAll(manifests.Select(async p => (p.Key, Snapshot: new LoadedSnapshot(p.Value, await snapshots.LoadForRunAsync(p.Value, ct))))))
+        var loaded = (await Task.WhenAll(manifests.Select(async p => (p.Key, Snapshot: new LoadedSnapshot(p.Value, await snapshots.LoadForRunAsync(p.Value, suppressed.Count > 0, ct))))))
             .ToDictionary(x => x.Key, x => x.Snapshot);
         var previous = previousId is null ? [] : await runs.GetSignalsAsync(previousId, ct);
         var backfill = index.Any(r => r.Status == RunStatus.Completed && !r.Backfill && string.CompareOrdinal(r.ReferenceDate, date) > 0);

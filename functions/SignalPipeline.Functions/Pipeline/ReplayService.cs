@@ -21,6 +21,7 @@ public sealed class ReplayService(StorageClients storage, RunStore runs, Snapsho
         var record = await runs.GetAsync(runId, ct) ?? throw new ReplayImpossibleException($"run {runId} does not exist");
         var notes = new List<string>();
         var loaded = new Dictionary<string, LoadedSnapshot>();
+        var suppressed = await new SuppressionList(storage).InForceAsync(DateOnly.Parse(record.ReferenceDate), ct);
         foreach (var use in record.Snapshots)
         {
             var m = await snapshots.GetManifestAsync(use.SnapshotId, ct)
@@ -29,7 +30,7 @@ public sealed class ReplayService(StorageClients storage, RunStore runs, Snapsho
                 throw new ReplayImpossibleException($"snapshot {use.SnapshotId} ({use.Source}) was minimised to the rows behind signals on {m.Minimised!.At:yyyy-MM-dd}; the run cannot be recomputed from it");
             if (m.ErasedAt is { } erased && erased > record.StartedAt)
                 notes.Add($"snapshot {m.SnapshotId} lost {m.RowsErased} rows to erasure on {erased:yyyy-MM-dd}: signals about those persons cannot come back");
-            loaded[m.Source] = new LoadedSnapshot(m, await snapshots.LoadForRunAsync(m, ct));
+            loaded[m.Source] = new LoadedSnapshot(m, await snapshots.LoadForRunAsync(m, suppressed.Count > 0, ct));
         }
         var register = await registers.EffectiveBySha256Async(record.RegisterSha256, ct)
             ?? throw new ReplayImpossibleException(record.RegisterVersion.EndsWith("(bestand)", StringComparison.Ordinal)
@@ -42,7 +43,6 @@ public sealed class ReplayService(StorageClients storage, RunStore runs, Snapsho
         if (record.CodeHashes is null) notes.Add("the run recorded no code hashes (made before they were recorded): the models of this build are used");
 
         var previous = record.PreviousRunId is { } prev ? await runs.GetSignalsAsync(prev, ct) : [];
-        var suppressed = await new SuppressionList(storage).InForceAsync(DateOnly.Parse(record.ReferenceDate), ct);
         var outcome = NightlyRunner.Run(new RunInput(record.RunId, DateOnly.Parse(record.ReferenceDate), record.Trigger, record.Territory, register, loaded,
             record.PreviousRunId, previous, models, record.Models.ToDictionary(m => m.Model, m => m.Parameters), clock, settings.AreaReport, settings.MaxAgeDays, suppressed)
         {

@@ -238,7 +238,7 @@ public sealed class SubjectRequestService(StorageClients storage, SnapshotStore 
         if (latest is null || await runs.GetAsync(latest.RunId, ct) is not { } run) return [];
         var loaded = new Dictionary<string, Analysis.Runs.LoadedSnapshot>();
         foreach (var use in run.Snapshots)
-            if (await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m) loaded[m.Source] = new(m, await snapshots.LoadForRunAsync(m, ct));
+            if (await snapshots.GetManifestAsync(use.SnapshotId, ct) is { } m) loaded[m.Source] = new(m, await snapshots.LoadForRunAsync(m, suppressing: false, ct));
         var reg = await dpia(ct);
         var again = Analysis.Runs.NightlyRunner.Run(new Analysis.Runs.RunInput(run.RunId, DateOnly.Parse(run.ReferenceDate), "erasure", run.Territory, reg,
             loaded, null, [], Analysis.Models.ModelCatalogue.For(reg), settings.ModelParameters, clock, settings.AreaReport) { Seed = run.Seed, Exclusions = NightlyService.Exclusions(reg, await keys.GetAsync(ct)) });

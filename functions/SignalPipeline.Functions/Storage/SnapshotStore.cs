@@ -168,9 +168,10 @@ public sealed class SnapshotStore(StorageClients storage)
         return await SnapshotTable.ReadParquetAsync(s, columns, withEnvelope, ct);
     }
 
-    /// <summary>What a run needs of a snapshot: the columns the linked world reads, no envelopes.</summary>
-    public Task<SnapshotTable> LoadForRunAsync(SnapshotManifest m, CancellationToken ct = default) =>
-        LoadAsync(m, Analysis.Linking.LinkedWorld.ColumnsRead(m.Source), ct: ct);
+    /// <summary>What a run needs of a snapshot: the columns the linked world reads (the BRP's persons only to apply a
+    /// suppression list), no envelopes.</summary>
+    public Task<SnapshotTable> LoadForRunAsync(SnapshotManifest m, bool suppressing, CancellationToken ct = default) =>
+        LoadAsync(m, Analysis.Linking.LinkedWorld.ColumnsRead(m.Source, suppressing), ct: ct);
 
     async Task<SnapshotManifest?> ReadManifestAsync(string container, string path, CancellationToken ct)
     {
