@@ -30,5 +30,19 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
             Assert.True(json.ContainsKey(field), field);
         Assert.Equal("small", (string)json["scale"]!);
         Assert.True((bool)json["counts_match"]!);
+        Assert.Equal(1, (int)json["partitions"]!);
+    }
+
+    [Fact]
+    public void National_scale_is_twenty_territories_that_add_up_to_the_national_rows()
+    {
+        var national = Scale.Parse("national");
+        Assert.Equal(20, national.Partitions);
+        var part = national.Part;
+        Assert.Equal(1, part.Partitions);
+        Assert.Equal((national.Brp, national.Bag, national.Permits, national.Enforcement),
+            (part.Brp * 20, part.Bag * 20, part.Permits * 20, part.Enforcement * 20));
+        var city = Scale.Parse("city");
+        Assert.Same(city, city.Part); // one territory: the scale itself
     }
 }
