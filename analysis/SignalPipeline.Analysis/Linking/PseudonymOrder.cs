@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SignalPipeline.Analysis.Linking;
 
 /// <summary>The ordinal order of pseudonyms, computed on their 128-bit values. A pseudonym is one kind letter and 32
@@ -12,18 +10,10 @@ public static class PseudonymOrder
         var sorted = values.ToArray();
         if (sorted.Length < 2) return sorted;
         var keys = new UInt128[sorted.Length];
-        var kind = sorted[0][0];
+        var kind = sorted[0].Length > 0 ? sorted[0][0] : '\0';
         for (var i = 0; i < sorted.Length; i++)
-            if (!TryKey(sorted[i], kind, out keys[i])) { Array.Sort(sorted, StringComparer.Ordinal); return sorted; }
+            if (!Privacy.Pseudonymiser.TryValue(sorted[i], out keys[i]) || sorted[i][0] != kind) { Array.Sort(sorted, StringComparer.Ordinal); return sorted; }
         Array.Sort(keys, sorted);
         return sorted;
-    }
-
-    static bool TryKey(string s, char kind, out UInt128 key)
-    {
-        key = default;
-        if (s.Length != 33 || s[0] != kind) return false;
-        foreach (var c in s.AsSpan(1)) if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f')) return false;
-        return UInt128.TryParse(s.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out key);
     }
 }

@@ -41,6 +41,16 @@ public sealed class Pseudonymiser : IDisposable
         return new string(pseudonym);
     }
 
+    /// <summary>The 128 bits of a pseudonym (its 32 lowercase hex digits after the kind letter), or false when the value
+    /// is not one. Ordered like the pseudonyms themselves; 16 bytes instead of a 33-character string.</summary>
+    public static bool TryValue(ReadOnlySpan<char> pseudonym, out UInt128 value)
+    {
+        value = default;
+        if (pseudonym.Length != 33) return false;
+        foreach (var c in pseudonym[1..]) if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f')) return false;
+        return UInt128.TryParse(pseudonym[1..], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+
     public void Dispose()
     {
         foreach (var arr in hashes.Values) foreach (var h in arr) h?.Dispose();

@@ -83,7 +83,7 @@ sealed class RowProcessor
             result.Envelopes[r] = envelope.Seal(associatedPrefix, key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
             if (timed) result.EnvelopeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             result.Rows[r] = row;
-            result.Keys[r] = UInt128.Parse(key.AsSpan(1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (!Pseudonymiser.TryValue(key, out result.Keys[r])) throw new InvalidOperationException("the key column was not pseudonymised");
             result.Pc4[r] = functie >= 0 && row[functie] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4, CultureInfo.InvariantCulture) : -1;
         }
         return result;
