@@ -89,9 +89,9 @@ public sealed class LinkedWorld
             // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
             var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
             var made = new Vbo?[bag.RowCount];
-            Parallel.For(0, Chunks(bag.RowCount), c =>
+            Parallel.ForEach(Ranges(bag.RowCount), range =>
             {
-                foreach (var i in Chunk(c, bag.RowCount))
+                for (var i = range.Item1; i < range.Item2; i++)
                     if (id[i] is { } v)
                         made[i] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
                             doelen.GetOrAdd(doel[i] ?? "", d => d.Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), st[i] ?? "", ps[i], pc4[i]);
@@ -122,9 +122,9 @@ public sealed class LinkedWorld
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
             var items = new T?[t.RowCount];
             var targets = new string?[t.RowCount];
-            Parallel.For(0, Chunks(t.RowCount), c =>
+            Parallel.ForEach(Ranges(t.RowCount), range =>
             {
-                foreach (var i in Chunk(c, t.RowCount))
+                for (var i = range.Item1; i < range.Item2; i++)
                 {
                     if ((items[i] = make(i)) is null) continue;
                     if (vboCol[i] is { } v && vbos.ContainsKey(v)) targets[i] = v;
@@ -169,9 +169,9 @@ public sealed class LinkedWorld
         return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement) { SuppressedRows = suppressedRows };
     }
 
-    const int ChunkRows = 65_536;
-    static int Chunks(int rows) => (rows + ChunkRows - 1) / ChunkRows;
-    static IEnumerable<int> Chunk(int chunk, int rows) => Enumerable.Range(chunk * ChunkRows, Math.Min(ChunkRows, rows - chunk * ChunkRows));
+    /// <summary>Rows in ranges of 65 536, handed to the cores one range at a time.</summary>
+    static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Ranges(int rows) =>
+        System.Collections.Concurrent.Partitioner.Create(0, rows, 65_536);
 
     static void Add<T>(Dictionary<string, List<T>> d, string key, T item)
     {

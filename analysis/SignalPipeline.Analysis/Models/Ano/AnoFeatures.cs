@@ -14,10 +14,6 @@ public static class AnoFeatures
         var world = ctx.World;
         var ids = PseudonymOrder.Sort(world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id));
         var rows = new float[ids.Length][];
-        // The windows as dates once (ctx.Within per registration converted its day count every time).
-        var today = ctx.ReferenceDate;
-        DateOnly since365 = today.AddDays(-365), since730 = today.AddDays(-730);
-        static bool In(DateOnly? date, DateOnly since, DateOnly today) => date is { } d && d <= today && d >= since;
         // Each row reads the linked world only: rows are computed side by side, each into its own slot; plain loops,
         // no closure per object.
         Parallel.For(0, ids.Length, i =>
@@ -32,13 +28,13 @@ public static class AnoFeatures
                 {
                     if (r.FunctieAdres != "W") continue;
                     residents++;
-                    if (In(Extracts.Dates.ToDateOnly(r.DatumAanvang), since365, today)) recent++;
+                    if (ctx.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) recent++;
                 }
             }
             if (world.EnforcementByVbo.TryGetValue(id, out var cases))
-                foreach (var c in cases) if (c.Type != "controle" && c.Status != "ingetrokken" && In(c.DatumStart, since730, today)) enforcement++;
+                foreach (var c in cases) if (c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) enforcement++;
             if (world.PermitsByVbo.TryGetValue(id, out var zaken))
-                foreach (var p in zaken) if (p.Status is "aangevraagd" or "verleend" && In(p.DatumAanvraag, since730, today)) permits++;
+                foreach (var p in zaken) if (p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) permits++;
             var m2 = residents == 0 ? (float)m2Cap : (float)Math.Min(m2Cap, (decimal)vbo.Oppervlakte / residents);
             rows[i] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
         });
