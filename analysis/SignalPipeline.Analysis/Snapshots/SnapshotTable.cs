@@ -43,15 +43,12 @@ public sealed class SnapshotTable
     public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default)
     {
         var opener = Reopener(input);
-        ParquetSchema schema;
-        long[] groupRows;
-        await using (var reader = await ParquetReader.CreateAsync(opener?.Invoke() ?? input, null, opener is null, ct))
-        {
-            schema = reader.Schema;
-            groupRows = new long[reader.RowGroupCount];
-            for (var g = 0; g < groupRows.Length; g++) { using var group = reader.OpenRowGroupReader(g); groupRows[g] = group.RowCount; }
-        }
-        var dataFields = schema.GetDataFields();
+        // The first reader serves the schema and row counts, then reads row groups itself; further readers (one per
+        // core, over their own streams) only when the bytes can be opened again.
+        await using var firstReader = await ParquetReader.CreateAsync(opener?.Invoke() ?? input, null, opener is null, ct);
+        var groupRows = new long[firstReader.RowGroupCount];
+        for (var g = 0; g < groupRows.Length; g++) { using var group = firstReader.OpenRowGroupReader(g); groupRows[g] = group.RowCount; }
+        var dataFields = firstReader.Schema.GetDataFields();
         var fields = dataFields.Where(f => f.Name != EnvelopeColumn && f.Name != "_scratch" && (wanted is null || wanted.Contains(f.Name))).ToArray();
         var envelopeField = withEnvelope ? dataFields.FirstOrDefault(f => f.Name == EnvelopeColumn) : null;
         var offsets = new int[groupRows.Length + 1];
@@ -60,9 +57,8 @@ public sealed class SnapshotTable
         var values = fields.Select(_ => new string?[rows]).ToArray();
         var envelopes = envelopeField is null ? null : new byte[]?[rows];
 
-        async Task ReadGroups(Stream stream, bool ownStream, int first, int step)
+        async Task ReadGroups(ParquetReader reader, int first, int step)
         {
-            await using var reader = await ParquetReader.CreateAsync(stream, null, !ownStream, ct);
             var interned = fields.Select(_ => new Interner()).ToArray();
             for (var g = first; g < groupRows.Length; g += step)
             {
@@ -78,16 +74,14 @@ public sealed class SnapshotTable
             }
         }
 
-        if (opener is null || groupRows.Length < 2)
-        {
-            if (opener is null) input.Position = 0;
-            await ReadGroups(opener?.Invoke() ?? input, opener is not null, 0, 1);
-        }
-        else
-        {
-            var workers = Math.Min(Environment.ProcessorCount, groupRows.Length);
-            await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => ReadGroups(opener(), true, w, workers), ct)));
-        }
+        var workers = opener is null ? 1 : Math.Clamp(groupRows.Length, 1, Environment.ProcessorCount);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => w == 0
+            ? ReadGroups(firstReader, 0, workers)
+            : Task.Run(async () =>
+            {
+                await using var reader = await ParquetReader.CreateAsync(opener!(), null, false, ct);
+                await ReadGroups(reader, w, workers);
+            }, ct)));
         return new SnapshotTable(fields.Select(f => f.Name).ToList(), values, envelopes, rows);
     }
 
