@@ -40,7 +40,7 @@ sealed class RowProcessor
     // Per schema column (schema order): its position in the delivered row or -1, and its ordinal in the snapshot row.
     readonly ColumnSpec[] specs;
     readonly int[] cellIndex, ordinal;
-    readonly int postcode, huisnummer, huisletter, toevoeging, vbo, functie;
+    readonly int postcode, huisnummer, huisletter, toevoeging, vbo, functie, vboOrdinal;
     readonly int[][] oneOf;
     readonly bool anyAddressColumn;
     readonly string associatedPrefix;
@@ -57,6 +57,7 @@ sealed class RowProcessor
         anyAddressColumn = postcode >= 0 || huisnummer >= 0 || huisletter >= 0 || toevoeging >= 0;
         oneOf = schema.OneOfRequired.Select(g => g.Select(At).ToArray()).ToArray();
         functie = layout.Columns.ToList().IndexOf("functie_adres");
+        vboOrdinal = layout.Ordinal("verblijfsobject_id");
         associatedPrefix = schema.Name + "|";
     }
 
@@ -155,7 +156,7 @@ sealed class RowProcessor
         }
         else if (schema.Name == "bag") Error(ref errors, "postcode", "postcode and huisnummer are required");
 
-        if (schema.NeedsLocation && row[layout.Ordinal("verblijfsobject_id")] is null && !anyAddress && errors is null)
+        if (schema.NeedsLocation && row[vboOrdinal] is null && !anyAddress && errors is null)
             Error(ref errors, null, "row has neither a verblijfsobject_id nor an address");
         for (var g = 0; g < oneOf.Length; g++)
             if (oneOf[g].All(i => Trimmed(cells, i) is null))
