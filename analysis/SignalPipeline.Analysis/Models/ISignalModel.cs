@@ -68,8 +68,8 @@ public readonly record struct Evidence(IReadOnlyDictionary<string, string> Value
     public bool Has(string key) => Values.ContainsKey(key);
     public string Decimal(string key) =>
         decimal.TryParse(this[key], System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var d)
-            ? d.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',') : this[key];
-    public static string Number(decimal d) => d.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',');
+            ? Extracts.DutchNumbers.Of(d, "0.0") : this[key];
+    public static string Number(decimal d) => Extracts.DutchNumbers.Of(d, "0.##");
     /// <summary>An ISO date in the evidence as a Dutch reader writes it: "27 november 2026".</summary>
     public string Date(string key) => Extracts.Dates.Dutch(this[key]);
 

@@ -15,7 +15,7 @@ public static class AlgoritmeregisterEntry
         var model = ModelCatalogue.Find(a.Id, a.Version);
         var measured = quality?.FirstOrDefault(q => q.Model == a.Id && q.Version == a.Version) is { Decided: > 0 } q
             ? $" Gemeten kwaliteit van versie {a.Version}: {q.Doorgezet} van {q.Decided} beoordeelde signalen doorgezet (precisie {Pct(q.Precision)})" +
-              (q.Lift is { } lift ? $"; de willekeurige controlesteekproef haalt {Pct(q.ControlRate)}, het model is {lift.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',')} keer zo goed als toeval." : "; nog geen vergelijking met de controlesteekproef.") +
+              (q.Lift is { } lift ? $"; de willekeurige controlesteekproef haalt {Pct(q.ControlRate)}, het model is {Extracts.DutchNumbers.Of(lift, "0.0")} keer zo goed als toeval." : "; nog geen vergelijking met de controlesteekproef.") +
               (q.StopMet ? " Het stopcriterium uit het DPIA-register is bereikt: het model is voorgesteld voor schorsing." : "")
             : "";
         var rule = model is null ? a.Name : ModelCatalogue.Explain(model, a.Parameters);

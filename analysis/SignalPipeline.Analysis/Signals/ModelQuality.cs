@@ -83,5 +83,5 @@ public static class ModelQuality
             ? r with { StopMet = true, StopReason = $"precisie {Comma(r.Precision!.Value)} onder {Comma(c.MinPrecision)} na {r.Decided} besluiten (minimaal {c.MinDecisions})" }
             : r;
 
-    static string Comma(decimal d) => d.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture).Replace('.', ',');
+    static string Comma(decimal d) => Extracts.DutchNumbers.Of(d, "0.00");
 }

@@ -27,7 +27,7 @@ public static class EvidenceWords
         if (value.Length == 0) return "—";
         if (key is "gebruiksdoelen") return value.Replace("|", ", ");
         if (decimal.TryParse(value, NumberStyles.Number, CultureInfo.InvariantCulture, out var d) && value.Contains('.'))
-            return d.ToString("0.0##", CultureInfo.InvariantCulture).Replace('.', ',');
+            return Analysis.Extracts.DutchNumbers.Of(d, "0.0##");
         return Analysis.Extracts.Dates.DutchText(value);
     }
 

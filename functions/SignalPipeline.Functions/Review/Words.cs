@@ -11,8 +11,6 @@ public static class Words
     public static string ModelOutcome(string outcome) => outcome switch { "ran" => "gedraaid", "shadow" => "schaduw", "failed" => "mislukt", _ => "geweigerd" };
     public static string Short(string sha) => sha[..Math.Min(12, sha.Length)];
 
-    /// <summary>Dutch separators by hand: the app runs with invariant globalisation (no ICU in the image).</summary>
-    static readonly System.Globalization.NumberFormatInfo Dutch = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
     /// <summary>2026-11-27 → "27 november 2026".</summary>
     public static string Date(DateOnly d) => Analysis.Extracts.Dates.Dutch(d);
     public static string Date(DateTimeOffset at) => Date(DateOnly.FromDateTime(at.UtcDateTime));
@@ -40,7 +38,7 @@ public static class Words
     public static string InputDate(string? iso) => ParseDate(iso) is { } d ? d.ToString("dd-MM-yyyy", System.Globalization.CultureInfo.InvariantCulture) : "";
 
     /// <summary>12345 → "12.345".</summary>
-    public static string Number(long n) => n.ToString("N0", Dutch);
+    public static string Number(long n) => Analysis.Extracts.DutchNumbers.Of(n, "N0");
     /// <summary>A size as a Dutch reader writes it: "1,4 MB", "830,2 kB".</summary>
-    public static string Bytes(long n) => n >= 1 << 20 ? (n / 1048576.0).ToString("0.0", Dutch) + " MB" : (n / 1024.0).ToString("0.0", Dutch) + " kB";
+    public static string Bytes(long n) => n >= 1 << 20 ? Analysis.Extracts.DutchNumbers.Of(n / 1048576.0, "0.0") + " MB" : Analysis.Extracts.DutchNumbers.Of(n / 1024.0, "0.0") + " kB";
 }
