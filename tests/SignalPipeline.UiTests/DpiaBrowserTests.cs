@@ -17,8 +17,7 @@ public sealed class DpiaBrowserTests(AzuriteFixture azurite) : IClassFixture<Azu
     public async Task Reviewers_approve_with_four_eyes_read_quality_against_the_control_sample_and_suspend_a_model()
     {
         var settings = azurite.Settings(dir.Path);
-        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-03"], TextWriter.Null, TextWriter.Null, settings));
-        using var program = new ProgramProcess(settings, devSignIn: true);
+        using var program = await DemoProgram.StartAsync(settings, "2026-11-03");
         var shots = Path.Combine(azurite.ProjectRoot, "artifacts", "screenshots");
 
         // The packaged register with the control sample approved: proposed by anna, approved by bram.

@@ -1,5 +1,4 @@
 using SignalPipeline.Analysis.Signals;
-using SignalPipeline.Functions.Cli;
 using SignalPipeline.Functions.Storage;
 using SignalPipeline.Tests.Infrastructure;
 
@@ -18,8 +17,7 @@ public sealed class Phase1BrowserTests(AzuriteFixture azurite) : IClassFixture<A
         using var zgw = new ZgwFake();
         var settings = azurite.Settings(dir.Path);
         foreach (var (k, v) in zgw.Settings("VTH")) settings[k] = v;
-        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-10"], TextWriter.Null, TextWriter.Null, settings));
-        using var program = new ProgramProcess(settings, devSignIn: true);
+        using var program = await DemoProgram.StartAsync(settings, "2026-11-10");
         var r = await BrowserScript.RunAsync(program, "phase1-paths.mjs");
         Assert.Equal(4, r.GetProperty("signals").GetInt32());
         Assert.Contains("naar de politie", r.GetProperty("policeRoute").GetString());

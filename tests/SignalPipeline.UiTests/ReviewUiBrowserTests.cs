@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using SignalPipeline.Functions.Cli;
 using SignalPipeline.Tests.Infrastructure;
 
 namespace SignalPipeline.Tests.Integration;
@@ -16,8 +15,7 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
     public async Task Coordinator_filters_opens_and_reads_a_signal_and_reviewer_is_refused()
     {
         var settings = azurite.Settings(dir.Path);
-        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-03"], TextWriter.Null, TextWriter.Null, settings));
-        using var program = new ProgramProcess(settings, devSignIn: true);
+        using var program = await DemoProgram.StartAsync(settings, "2026-11-03");
         var shots = Path.Combine(azurite.ProjectRoot, "artifacts", "screenshots");
         var r = await BrowserScript.RunAsync(program, "review-smoke.mjs");
         Assert.Equal(401, r.GetProperty("anonymousStatus").GetInt32());
@@ -48,8 +46,7 @@ public sealed class ReviewUiBrowserTests(AzuriteFixture azurite) : IClassFixture
     public async Task On_a_phone_the_coordinator_reads_Dutch_without_stored_keys_or_horizontal_scrolling()
     {
         var settings = azurite.Settings(dir.Path);
-        Assert.Equal(0, await CliApp.RunAsync(["demo", "--no-serve", "--date", "2026-11-09"], TextWriter.Null, TextWriter.Null, settings));
-        using var program = new ProgramProcess(settings, devSignIn: true);
+        using var program = await DemoProgram.StartAsync(settings, "2026-11-09");
         var r = await BrowserScript.RunAsync(program, "review-mobile.mjs");
         foreach (var page in r.GetProperty("overflow").EnumerateObject())
             Assert.True(page.Value.GetInt32() <= 0, $"{page.Name} overflows 390 px by {page.Value.GetInt32()} px");
