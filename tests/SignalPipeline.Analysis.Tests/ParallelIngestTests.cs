@@ -169,6 +169,21 @@ public class ParallelIngestTests
         Assert.Equal(1, suppressed.SuppressedRows);
     }
 
+    [Fact]
+    public async Task An_empty_snapshot_links_to_nothing()
+    {
+        var bag = await SnapshotAsync("bag", World.Bag(("1771010000000001", 40, "woonfunctie")), Analysis.Linking.LinkedWorld.ColumnsRead("bag"));
+        // A BRP snapshot with no rows left (as after an erasure of everyone in it).
+        var parquet = new MemoryStream();
+        await using (var spool = new SnapshotSpool(Analysis.Linking.LinkedWorld.ColumnsRead("brp").ToList())) await spool.WriteParquetAsync(parquet);
+        parquet.Position = 0;
+        var empty = await SnapshotTable.ReadParquetAsync(parquet);
+        Assert.Equal(0, empty.RowCount);
+        var world = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = empty }, new HashSet<string> { "1771" });
+        Assert.Single(world.Vbos);
+        Assert.Empty(world.RegistrationsByVbo);
+    }
+
     /// <summary>A stream that can be read but not opened again (as a network stream): the reader falls back to one pass.</summary>
     sealed class ReadOnce(byte[] bytes) : MemoryStream(bytes, writable: false)
     {

@@ -89,9 +89,9 @@ public sealed class LinkedWorld
             // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
             var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
             var made = new Vbo?[bag.RowCount];
-            Parallel.ForEach(Ranges(bag.RowCount), range =>
+            InRanges(bag.RowCount, (from, to) =>
             {
-                for (var i = range.Item1; i < range.Item2; i++)
+                for (var i = from; i < to; i++)
                     if (id[i] is { } v)
                         made[i] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
                             doelen.GetOrAdd(doel[i] ?? "", d => d.Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), st[i] ?? "", ps[i], pc4[i]);
@@ -122,9 +122,9 @@ public sealed class LinkedWorld
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
             var items = new T?[t.RowCount];
             var targets = new string?[t.RowCount];
-            Parallel.ForEach(Ranges(t.RowCount), range =>
+            InRanges(t.RowCount, (from, to) =>
             {
-                for (var i = range.Item1; i < range.Item2; i++)
+                for (var i = from; i < to; i++)
                 {
                     if ((items[i] = make(i)) is null) continue;
                     if (vboCol[i] is { } v && vbos.ContainsKey(v)) targets[i] = v;
@@ -169,9 +169,12 @@ public sealed class LinkedWorld
         return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement) { SuppressedRows = suppressedRows };
     }
 
-    /// <summary>Rows in ranges of 65 536, handed to the cores one range at a time.</summary>
-    static System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> Ranges(int rows) =>
-        System.Collections.Concurrent.Partitioner.Create(0, rows, 65_536);
+    /// <summary>Rows in ranges of 65 536, handed to the cores one range at a time (none for an empty table: the range
+    /// partitioner refuses an empty range).</summary>
+    static void InRanges(int rows, Action<int, int> body)
+    {
+        if (rows > 0) Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 65_536), range => body(range.Item1, range.Item2));
+    }
 
     static void Add<T>(Dictionary<string, List<T>> d, string key, T item)
     {
