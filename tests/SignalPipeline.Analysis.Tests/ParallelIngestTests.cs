@@ -157,15 +157,15 @@ public class ParallelIngestTests
         var territory = new HashSet<string> { "1771" };
         var a = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = withPersons }, territory);
         var b = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = without }, territory);
-        Assert.Equal(a.RegistrationsByVbo.OrderBy(r => r.Key).Select(r => (r.Key, r.Value.Count, r.Value.Count(x => x.FunctieAdres == "W"))),
-            b.RegistrationsByVbo.OrderBy(r => r.Key).Select(r => (r.Key, r.Value.Count, r.Value.Count(x => x.FunctieAdres == "W"))));
-        Assert.Equal(8, b.RegistrationsByVbo.Values.Sum(r => r.Count));
+        static IEnumerable<(string, int, int)> PerObject(Analysis.Linking.LinkedWorld w) => w.Objects.Select((o, v) => (o.Id, w.RegistrationsAt(v).Count, w.RegistrationsAt(v).Count(x => x.FunctieAdres == "W")));
+        Assert.Equal(PerObject(a), PerObject(b));
+        Assert.Equal(8, b.Objects.Select((_, v) => b.RegistrationsAt(v).Count).Sum());
 
         // With a suppression list the persons are needed: read without them, the link refuses rather than let anyone through.
         var oneSuppressed = new HashSet<string> { SuppressionKey.For(withPersons.Column("bsn")[0]!) };
         Assert.Throws<InvalidOperationException>(() => Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = without }, territory, oneSuppressed));
         var suppressed = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = withPersons }, territory, oneSuppressed);
-        Assert.Equal(7, suppressed.RegistrationsByVbo.Values.Sum(r => r.Count));
+        Assert.Equal(7, suppressed.Objects.Select((_, v) => suppressed.RegistrationsAt(v).Count).Sum());
         Assert.Equal(1, suppressed.SuppressedRows);
     }
 
@@ -180,8 +180,8 @@ public class ParallelIngestTests
         var empty = await SnapshotTable.ReadParquetAsync(parquet);
         Assert.Equal(0, empty.RowCount);
         var world = Analysis.Linking.LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = bag, ["brp"] = empty }, new HashSet<string> { "1771" });
-        Assert.Single(world.Vbos);
-        Assert.Empty(world.RegistrationsByVbo);
+        Assert.Single(world.Objects);
+        Assert.Empty(world.RegistrationsAt(0));
     }
 
     /// <summary>A stream that can be read but not opened again (as a network stream): the reader falls back to one pass.</summary>

@@ -13,7 +13,7 @@ public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlyS
 
 /// <summary>A BRP row at a VBO; <see cref="VboGemeente"/> is the gemeentecode of its own verblijfsobject_id, if it had one.
 /// It carries no person pseudonym: the rules count and weigh registrations, none needs to know whose they are.</summary>
-public sealed record Registration(string FunctieAdres, string? DatumAanvang, string? VboGemeente)
+public readonly record struct Registration(string FunctieAdres, string? DatumAanvang, string? VboGemeente)
 {
     /// <summary>The address is already in onderzoek at the municipality (BRP <c>in_onderzoek</c>).</summary>
     public bool InOnderzoek { get; init; }
@@ -26,16 +26,24 @@ public sealed record Permit(string Zaak, string Zaaktype, string Status, DateOnl
 public sealed record EnforcementCase(string Zaak, string Type, string Status, DateOnly? DatumStart, string? Bsn, string? Kvk, string? Rsin = null);
 
 /// <summary>All sources joined on the verblijfsobject (docs/contracts/models.md "linked"): by VBO id when BAG knows it, else by the
-/// pseudonymised address key through BAG's hoofdadres. Hash joins only; everything here is pseudonymous.</summary>
+/// pseudonymised address key through BAG's hoofdadres. Everything here is pseudonymous.
+/// Each BAG object has a dense index (its position in <see cref="Objects"/>); the other sources' rows are grouped by that
+/// index (<see cref="ByObject{T}"/>), so a model walks objects and their rows as array slices instead of looking up strings.</summary>
 public sealed class LinkedWorld
 {
-    public IReadOnlyDictionary<string, Vbo> Vbos { get; }
-    public IReadOnlyDictionary<string, List<Registration>> RegistrationsByVbo { get; }
-    public IReadOnlyDictionary<string, List<Permit>> PermitsByVbo { get; }
-    public IReadOnlyDictionary<string, List<EnforcementCase>> EnforcementByVbo { get; }
-    /// <summary>BRP registrations whose verblijfsobject_id BAG does not know (for ONG), per VBO pseudonym.</summary>
-    public IReadOnlyDictionary<string, List<Registration>> RegistrationsAtUnknownVbo { get; }
-    /// <summary>Every enforcement case, linked to a VBO or not (BIB matches applicants by subject too).</summary>
+    const int NoObject = -1, Dropped = -2;
+    readonly Vbo[] objects;
+    readonly bool[] inTerritory;
+    readonly Dictionary<string, int> indexOf;
+    readonly ByObject<Registration> registrations;
+    readonly ByObject<Permit> permits;
+    readonly ByObject<EnforcementCase> enforcement;
+
+    /// <summary>Every BAG verblijfsobject once (a later row of the same id replaces the earlier one in its place).</summary>
+    public IReadOnlyList<Vbo> Objects => objects;
+    /// <summary>BRP registrations whose verblijfsobject_id BAG does not know (for ONG), per VBO pseudonym, in row order.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Registration>> RegistrationsAtUnknownVbo { get; }
+    /// <summary>Every enforcement case, linked to a VBO or not (BIB matches applicants by subject too), in row order.</summary>
     public IReadOnlyList<EnforcementCase> AllEnforcement { get; }
     public IReadOnlyDictionary<string, long> Unlinked { get; }
     public IReadOnlySet<string> Territory { get; }
@@ -43,16 +51,28 @@ public sealed class LinkedWorld
     /// left out and their BSN is removed from zaken, so no model sees them. A count only.</summary>
     public long SuppressedRows { get; private init; }
 
-    LinkedWorld(Dictionary<string, Vbo> vbos, Dictionary<string, List<Registration>> regs, Dictionary<string, List<Permit>> permits,
-        Dictionary<string, List<EnforcementCase>> enforcement, Dictionary<string, List<Registration>> unknown,
-        Dictionary<string, long> unlinked, IReadOnlySet<string> territory, List<EnforcementCase> allEnforcement)
+    LinkedWorld(Vbo[] objects, Dictionary<string, int> indexOf, IReadOnlySet<string> territory, ByObject<Registration> registrations,
+        ByObject<Permit> permits, ByObject<EnforcementCase> enforcement, Dictionary<string, IReadOnlyList<Registration>> unknown,
+        Dictionary<string, long> unlinked, EnforcementCase[] allEnforcement)
     {
-        AllEnforcement = allEnforcement;
-        Vbos = vbos; RegistrationsByVbo = regs; PermitsByVbo = permits; EnforcementByVbo = enforcement;
-        RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; Territory = territory;
+        (this.objects, this.indexOf, this.registrations, this.permits, this.enforcement) = (objects, indexOf, registrations, permits, enforcement);
+        Territory = territory;
+        inTerritory = objects.Select(v => territory.Contains(v.Gemeente)).ToArray();
+        RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; AllEnforcement = allEnforcement;
     }
 
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
+    /// <summary>Object <paramref name="index"/> lies in the run's territory (its gemeentecode).</summary>
+    public bool InTerritory(int index) => inTerritory[index];
+
+    /// <summary>The registrations, permits and enforcement cases linked to object <paramref name="index"/>, in row order.</summary>
+    public ArraySegment<Registration> RegistrationsAt(int index) => registrations.At(index);
+    public ArraySegment<Permit> PermitsAt(int index) => permits.At(index);
+    public ArraySegment<EnforcementCase> EnforcementAt(int index) => enforcement.At(index);
+
+    /// <summary>The object with this pseudonym, or null when BAG does not know it.</summary>
+    public Vbo? Find(string vboId) => indexOf.TryGetValue(vboId, out var i) ? objects[i] : null;
+    public int IndexOf(string vboId) => indexOf.TryGetValue(vboId, out var i) ? i : -1;
 
     /// <summary>Every snapshot column <see cref="Build"/> reads, per source: a run loads these and nothing else (the models
     /// only see the linked world), which keeps line numbers and unused columns out of the nightly's memory. The BRP's
@@ -73,14 +93,18 @@ public sealed class LinkedWorld
     {
         suppressed ??= new HashSet<string>();
         long suppressedRows = 0;
-        string? Unless(string? person)
+        bool IsSuppressed(string? person)
         {
-            if (person is null || suppressed.Count == 0 || !suppressed.Contains(Privacy.SuppressionKey.For(person))) return person;
+            if (person is null || suppressed.Count == 0 || !suppressed.Contains(Privacy.SuppressionKey.For(person))) return false;
             Interlocked.Increment(ref suppressedRows);
-            return null;
+            return true;
         }
-        var vbos = new Dictionary<string, Vbo>(StringComparer.Ordinal);
-        var byAddress = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Unless(string? person) => IsSuppressed(person) ? null : person;
+
+        var objects = new List<Vbo>();
+        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byAddress = new Dictionary<string, int>(StringComparer.Ordinal); // address → BAG row
+        var objectOfRow = Array.Empty<int>();
         if (tables.TryGetValue("bag", out var bag))
         {
             var id = bag.Column("verblijfsobject_id"); var gem = bag.Column("_vbo_gemeente"); var opp = bag.Column("oppervlakte");
@@ -89,7 +113,16 @@ public sealed class LinkedWorld
             // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
             var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
             var made = new Vbo?[bag.RowCount];
-            InRanges(bag.RowCount, (from, to) =>
+            objectOfRow = new int[bag.RowCount];
+            objects.Capacity = bag.RowCount;
+            indexOf.EnsureCapacity(bag.RowCount);
+            byAddress.EnsureCapacity(bag.RowCount);
+            // The address index (address → BAG row) is built beside the objects and their index (id → object).
+            var addresses = Task.Run(() =>
+            {
+                for (var i = 0; i < adres.Count; i++) if (id[i] is not null && adres[i] is { } a) byAddress[a] = i;
+            });
+            Rows.InRanges(bag.RowCount, (from, to) =>
             {
                 for (var i = from; i < to; i++)
                     if (id[i] is { } v)
@@ -99,87 +132,80 @@ public sealed class LinkedWorld
             for (var i = 0; i < made.Length; i++)
             {
                 if (made[i] is not { } vbo) continue;
-                vbos[vbo.Id] = vbo;
-                if (adres[i] is { } a) byAddress[a] = vbo.Id;
+                if (indexOf.TryGetValue(vbo.Id, out var at)) objects[at] = vbo;
+                else { at = objects.Count; indexOf[vbo.Id] = at; objects.Add(vbo); }
+                objectOfRow[i] = at;
             }
+            addresses.Wait();
         }
 
         var unlinked = SourceSchema.All.ToDictionary(s => s, _ => 0L);
-        var regs = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
-        var unknown = new Dictionary<string, List<Registration>>(StringComparer.Ordinal);
-        var permits = new Dictionary<string, List<Permit>>(StringComparer.Ordinal);
-        var enforcement = new Dictionary<string, List<EnforcementCase>>(StringComparer.Ordinal);
-        var allEnforcement = new List<EnforcementCase>();
+        var n = objects.Count;
 
-        // Each source's columns are looked up once; the row factory then only indexes arrays. Rows are made and located
-        // (by VBO id, else by address) side by side on every core; they are added to the lists in row order, so every
-        // list is the same as one thread would make it.
-        void Link<T>(string source, Func<SnapshotTable, Func<int, T?>> factory, Dictionary<string, List<T>> into, Dictionary<string, List<T>>? unknownInto = null, List<T>? all = null)
-            where T : class
+        // Where each row of a source goes: its object (by VBO id, else by address), found side by side on every core.
+        int[] Targets(string source, SnapshotTable t, Func<int, bool>? drop = null)
         {
-            if (!tables.TryGetValue(source, out var t)) return;
-            var make = factory(t);
             var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
-            var items = new T?[t.RowCount];
-            var targets = new string?[t.RowCount];
-            InRanges(t.RowCount, (from, to) =>
+            var target = new int[t.RowCount];
+            Rows.InRanges(t.RowCount, (from, to) =>
             {
                 for (var i = from; i < to; i++)
-                {
-                    if ((items[i] = make(i)) is null) continue;
-                    if (vboCol[i] is { } v && vbos.ContainsKey(v)) targets[i] = v;
-                    else if (adresCol[i] is { } a && byAddress.TryGetValue(a, out var viaAddress)) targets[i] = viaAddress;
-                }
+                    target[i] = drop?.Invoke(i) == true ? Dropped
+                        : vboCol[i] is { } v && indexOf.TryGetValue(v, out var at) ? at
+                        : adresCol[i] is { } a && byAddress.TryGetValue(a, out var row) ? objectOfRow[row] : NoObject;
             });
-            for (var i = 0; i < items.Length; i++)
-            {
-                if (items[i] is not { } item) continue;
-                all?.Add(item);
-                if (targets[i] is { } target) Add(into, target, item);
-                else
-                {
-                    unlinked[source]++;
-                    if (unknownInto is not null && vboCol[i] is { } missing) Add(unknownInto, missing, item);
-                }
-            }
+            unlinked[source] += target.Count(x => x == NoObject);
+            return target;
         }
 
-        Link("brp", t =>
+        // Registrations: their object, then made straight into their place, grouped by object in row order.
+        var registrations = ByObject<Registration>.Group([], n, _ => default, out _);
+        var unknown = new Dictionary<string, IReadOnlyList<Registration>>(StringComparer.Ordinal);
+        if (tables.TryGetValue("brp", out var brp))
         {
             // Fail closed: a suppression list over a table read without its persons would let them through.
-            if (suppressed.Count > 0 && !t.ColumnNames.Contains("bsn"))
+            if (suppressed.Count > 0 && !brp.ColumnNames.Contains("bsn"))
                 throw new InvalidOperationException("the BRP snapshot was read without bsn, so the suppression list cannot be applied");
-            var (bsn, functie, aanvang, gemeente) = (t.Column("bsn"), t.Column("functie_adres"), t.Column("datum_aanvang_adreshouding"), t.Column("_vbo_gemeente"));
-            var (onderzoek, volwassen, type) = (t.Column("in_onderzoek"), t.Column("volwassen"), t.Column("_vbo_type"));
-            return i => suppressed.Count > 0 && Unless(bsn[i]) is null
-                ? null
-                : new Registration(functie[i]!, aanvang[i], gemeente[i]) { InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i] };
-        }, regs, unknown);
-        Link("permits", t =>
+            var (bsn, functie, aanvang, gemeente) = (brp.Column("bsn"), brp.Column("functie_adres"), brp.Column("datum_aanvang_adreshouding"), brp.Column("_vbo_gemeente"));
+            var (onderzoek, volwassen, type) = (brp.Column("in_onderzoek"), brp.Column("volwassen"), brp.Column("_vbo_type"));
+            Registration Make(int i) => new(functie[i]!, aanvang[i], gemeente[i])
+            {
+                InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i],
+            };
+            // Under a suppression list a registration without a person is left out too: it cannot be checked.
+            var target = Targets("brp", brp, suppressed.Count == 0 ? null : i => bsn[i] is null || IsSuppressed(bsn[i]));
+            registrations = ByObject<Registration>.Group(target, n, Make, out _);
+            var vboCol = brp.Column("verblijfsobject_id");
+            for (var i = 0; i < target.Length; i++)
+                if (target[i] == NoObject && vboCol[i] is { } missing)
+                {
+                    if (!unknown.TryGetValue(missing, out var list)) unknown[missing] = list = new List<Registration>();
+                    ((List<Registration>)list).Add(Make(i));
+                }
+        }
+
+        var permits = ByObject<Permit>.Group([], n, _ => null!, out _);
+        if (tables.TryGetValue("permits", out var p))
         {
-            var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("zaaktype"), t.Column("status"), t.Column("datum_aanvraag"), t.Column("aanvrager_bsn"), t.Column("aanvrager_kvk"), t.Column("aanvrager_rsin"));
-            return i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
-        }, permits);
-        Link("enforcement", t =>
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (p.Column("zaak_id"), p.Column("zaaktype"), p.Column("status"), p.Column("datum_aanvraag"), p.Column("aanvrager_bsn"), p.Column("aanvrager_kvk"), p.Column("aanvrager_rsin"));
+            var target = Targets("permits", p);
+            permits = ByObject<Permit>.Group(target, n, i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]), out _);
+            // A suppressed applicant of an unlinked permit is counted too, as when every row was made.
+            for (var i = 0; i < target.Length; i++) if (target[i] == NoObject) IsSuppressed(bsn[i]);
+        }
+
+        var enforcement = ByObject<EnforcementCase>.Group([], n, _ => null!, out _);
+        var allEnforcement = Array.Empty<EnforcementCase>();
+        if (tables.TryGetValue("enforcement", out var e))
         {
-            var (zaak, type, status, datum, bsn, kvk, rsin) = (t.Column("zaak_id"), t.Column("handhavingstype"), t.Column("status"), t.Column("datum_start"), t.Column("betrokkene_bsn"), t.Column("betrokkene_kvk"), t.Column("betrokkene_rsin"));
-            return i => new EnforcementCase(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
-        }, enforcement, all: allEnforcement);
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (e.Column("zaak_id"), e.Column("handhavingstype"), e.Column("status"), e.Column("datum_start"), e.Column("betrokkene_bsn"), e.Column("betrokkene_kvk"), e.Column("betrokkene_rsin"));
+            EnforcementCase Make(int i) => new(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
+            enforcement = ByObject<EnforcementCase>.Group(Targets("enforcement", e), n, Make, out var position);
+            // Every case in row order, the linked ones the same objects as in their group (BIB compares them by reference).
+            allEnforcement = new EnforcementCase[position.Length];
+            for (var i = 0; i < position.Length; i++) allEnforcement[i] = position[i] >= 0 ? enforcement[position[i]] : Make(i);
+        }
 
-        return new LinkedWorld(vbos, regs, permits, enforcement, unknown, unlinked, territory, allEnforcement) { SuppressedRows = suppressedRows };
-    }
-
-    /// <summary>Rows in ranges of 65 536, handed to the cores one range at a time (none for an empty table: the range
-    /// partitioner refuses an empty range).</summary>
-    static void InRanges(int rows, Action<int, int> body)
-    {
-        if (rows > 0) Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 65_536), range => body(range.Item1, range.Item2));
-    }
-
-    static void Add<T>(Dictionary<string, List<T>> d, string key, T item)
-    {
-        if (!d.TryGetValue(key, out var list)) d[key] = list = [];
-        list.Add(item);
+        return new LinkedWorld([.. objects], indexOf, territory, registrations, permits, enforcement, unknown, unlinked, allEnforcement) { SuppressedRows = suppressedRows };
     }
 }
-

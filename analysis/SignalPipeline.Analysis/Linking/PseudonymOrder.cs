@@ -8,12 +8,25 @@ public static class PseudonymOrder
     public static string[] Sort(IEnumerable<string> values)
     {
         var sorted = values.ToArray();
-        if (sorted.Length < 2) return sorted;
-        var keys = new UInt128[sorted.Length];
-        var kind = sorted[0].Length > 0 ? sorted[0][0] : '\0';
-        for (var i = 0; i < sorted.Length; i++)
-            if (!Privacy.Pseudonymiser.TryValue(sorted[i], out keys[i]) || sorted[i][0] != kind) { Array.Sort(sorted, StringComparer.Ordinal); return sorted; }
-        Array.Sort(keys, sorted);
-        return sorted;
+        return Sort(sorted, s => s);
+    }
+
+    /// <summary>Sorts <paramref name="items"/> in place by the ordinal order of their pseudonyms (<paramref name="key"/>).</summary>
+    public static T[] Sort<T>(T[] items, Func<T, string> key)
+    {
+        if (items.Length < 2) return items;
+        var keys = new UInt128[items.Length];
+        var kind = key(items[0]) is { Length: > 0 } first ? first[0] : '\0';
+        for (var i = 0; i < items.Length; i++)
+        {
+            var k = key(items[i]);
+            if (!Privacy.Pseudonymiser.TryValue(k, out keys[i]) || k[0] != kind)
+            {
+                Array.Sort(items, (a, b) => string.CompareOrdinal(key(a), key(b)));
+                return items;
+            }
+        }
+        Array.Sort(keys, items);
+        return items;
     }
 }

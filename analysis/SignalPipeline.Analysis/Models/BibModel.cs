@@ -35,10 +35,14 @@ public sealed class BibModel(int generation = 1) : ISignalModel
             .ToHashSet<EnforcementCase>(ReferenceEqualityComparer.Instance);
         var bySubject = serious.SelectMany(c => new[] { c.Bsn, c.Kvk, c.Rsin }.Where(s => s is not null).Select(s => (Subject: s!, Case: c)))
             .ToLookup(p => p.Subject, p => p.Case, StringComparer.Ordinal);
-        foreach (var (vboId, permits) in ctx.World.PermitsByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
-            var atObject = ctx.World.EnforcementByVbo.TryGetValue(vboId, out var cases) ? cases.Where(c => serious.Contains(c)).ToList() : [];
+            var permits = world.PermitsAt(v);
+            if (permits.Count == 0 || !world.InTerritory(v)) continue;
+            var vboId = world.Objects[v].Id;
+            if (V2 && ctx.Excluded.Contains(vboId)) continue;
+            var atObject = world.EnforcementAt(v).Where(serious.Contains).ToList();
             foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {
                 var subjects = new[] { p.Bsn, p.Kvk, p.Rsin }.Where(s => s is not null).Select(s => s!).ToList();

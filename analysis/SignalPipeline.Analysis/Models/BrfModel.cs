@@ -23,11 +23,15 @@ public sealed class BrfModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            var vbo = ctx.World.Vbos[vboId];
-            var postal = regs.Count(r => r.FunctieAdres == "B");
-            if (!ctx.InTerritory(vbo) || postal < ctx.P("min_postal")) continue;
+            var regs = world.RegistrationsAt(v);
+            if (regs.Count == 0 || !world.InTerritory(v)) continue;
+            var vboId = world.Objects[v].Id;
+            var postal = 0;
+            foreach (var r in regs) if (r.FunctieAdres == "B") postal++;
+            if (postal < ctx.P("min_postal")) continue;
             var postalRegs = regs.Where(r => r.FunctieAdres == "B").ToList();
             if (V2 && V2Rules.Skips(ctx, vboId, postalRegs)) continue;
             yield return V2 ? ctx.Raise(this, vboId, vboId, [], ("postal_registrations", postal), V2Rules.OnderzoekEvidence(postalRegs))

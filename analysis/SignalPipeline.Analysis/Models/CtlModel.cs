@@ -30,9 +30,10 @@ public sealed class CtlModel : ISignalModel
         var seed = ctx.Seed ?? throw new InvalidOperationException("the control sample needs the run's seed");
         ctx.Facts["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Ordinal order first, so the same seed over the same snapshots draws the same objects (replay).
-        var eligible = ctx.World.RegistrationsByVbo
-            .Where(p => p.Value.Any(r => r.FunctieAdres == "W") && ctx.InTerritory(ctx.World.Vbos[p.Key]) && !ctx.RaisedObjects.Contains(p.Key))
-            .Select(p => p.Key);
+        var world = ctx.World;
+        var eligible = Enumerable.Range(0, world.Objects.Count)
+            .Where(v => world.InTerritory(v) && world.RegistrationsAt(v).Any(r => r.FunctieAdres == "W") && !ctx.RaisedObjects.Contains(world.Objects[v].Id))
+            .Select(v => world.Objects[v].Id);
         var candidates = PseudonymOrder.Sort(eligible).ToList();
         var random = new Random(seed);
         var size = (int)Math.Min(ctx.P("sample_size"), candidates.Count);
@@ -44,6 +45,6 @@ public sealed class CtlModel : ISignalModel
         }
         foreach (var vboId in candidates.Take(size).Order(StringComparer.Ordinal))
             yield return ctx.Raise(this, $"{vboId}|{ctx.RunId}", vboId, [],
-                ("seed", seed), ("residents", ctx.World.RegistrationsByVbo[vboId].Count(r => r.FunctieAdres == "W")));
+                ("seed", seed), ("residents", world.RegistrationsAt(world.IndexOf(vboId)).Count(r => r.FunctieAdres == "W")));
     }
 }

@@ -37,9 +37,13 @@ public sealed class HhcModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, cases) in ctx.World.EnforcementByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            if (!ctx.InTerritory(ctx.World.Vbos[vboId]) || V2 && ctx.Excluded.Contains(vboId)) continue;
+            var cases = world.EnforcementAt(v);
+            if (cases.Count == 0 || !world.InTerritory(v)) continue;
+            var vboId = world.Objects[v].Id;
+            if (V2 && ctx.Excluded.Contains(vboId)) continue;
             var counted = cases.Where(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
             var opium = cases.Where(c => c.Type == "sluiting_13b_opiumwet" && ctx.Within(c.DatumStart, ctx.P("opium_window_days"))).ToList();
             if (counted.Count < ctx.P("min_cases") && opium.Count == 0) continue;

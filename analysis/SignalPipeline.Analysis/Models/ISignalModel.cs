@@ -25,8 +25,6 @@ public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, str
     public bool Within(DateOnly? date, decimal days) =>
         date is { } d && d <= ReferenceDate && d >= ReferenceDate.AddDays(-(int)days);
 
-    public bool InTerritory(Vbo vbo) => World.InTerritory(vbo.Gemeente);
-
     /// <summary>A signal of this model, its id from the pseudonymised key (docs/contracts/models.md "Signal identity").</summary>
     public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence) =>
         new(Signal.IdFor(model.Id, Municipality, key), model.Id, model.Version, model.Theme, obj, subjects,

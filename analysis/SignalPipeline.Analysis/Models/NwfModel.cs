@@ -28,11 +28,14 @@ public sealed class NwfModel(int generation = 1) : ISignalModel
 
     public IEnumerable<Signals.Signal> Run(ModelContext ctx)
     {
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            var vbo = ctx.World.Vbos[vboId];
+            var regs = world.RegistrationsAt(v);
+            if (regs.Count == 0 || !world.InTerritory(v)) continue;
+            var (vbo, vboId) = (world.Objects[v], world.Objects[v].Id);
             // A ligplaats or standplaats has no gebruiksdoel: living there is what it is for.
-            if (!ctx.InTerritory(vbo) || vbo.HasWoonfunctie || vbo.IsPlaats) continue;
+            if (vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             // v2: residence in a care home or a prison is lawful and expected; in logies only when the register says so.
             if (V2 && (V2Rules.Skips(ctx, vboId, regs) || Lawful.Any(vbo.Gebruiksdoelen.Contains)
                 || vbo.Gebruiksdoelen.Contains("logiesfunctie") && ctx.P("include_logies") == 0)) continue;

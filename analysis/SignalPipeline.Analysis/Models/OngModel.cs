@@ -33,10 +33,12 @@ public sealed class OngModel(int generation = 1) : ISignalModel
     {
         var min = ctx.P("min_registrations");
         var found = new List<Signals.Signal>();
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            var vbo = ctx.World.Vbos[vboId];
-            if (!ctx.InTerritory(vbo) || regs.Count < min) continue;
+            var regs = world.RegistrationsAt(v);
+            if (regs.Count == 0 || regs.Count < min || !world.InTerritory(v)) continue;
+            var (vbo, vboId) = (world.Objects[v], world.Objects[v].Id);
             if (!InvalidStatus.Contains(vbo.Status) && !(vbo.PandStatus is { } ps && InvalidPandStatus.Contains(ps))) continue;
             if (V2 && V2Rules.Skips(ctx, vboId, regs)) continue;
             found.Add(Raise(ctx, vboId, regs, vbo.Status, vbo.PandStatus ?? ""));
@@ -53,7 +55,7 @@ public sealed class OngModel(int generation = 1) : ISignalModel
         return found.OrderBy(s => s.SignalId, StringComparer.Ordinal);
     }
 
-    Signals.Signal Raise(ModelContext ctx, string vboId, List<Registration> regs, string status, string pandStatus)
+    Signals.Signal Raise(ModelContext ctx, string vboId, IReadOnlyList<Registration> regs, string status, string pandStatus)
     {
         (string, object)[] evidence = [("status", status), ("pand_status", pandStatus), ("registrations", regs.Count)];
         return ctx.Raise(this, vboId, vboId, [], V2 ? [.. evidence, V2Rules.OnderzoekEvidence(regs)] : evidence);

@@ -39,10 +39,13 @@ public sealed class OvbModel(int generation = 1) : ISignalModel
     {
         var minResidents = ctx.P("min_residents");
         var maxM2 = ctx.P("max_m2_per_resident");
-        foreach (var (vboId, regs) in ctx.World.RegistrationsByVbo)
+        var world = ctx.World;
+        for (var v = 0; v < world.Objects.Count; v++)
         {
-            var vbo = ctx.World.Vbos[vboId];
-            if (!ctx.InTerritory(vbo) || !vbo.HasWoonfunctie || vbo.IsPlaats) continue;
+            var regs = world.RegistrationsAt(v);
+            if (regs.Count == 0 || !world.InTerritory(v)) continue;
+            var (vbo, vboId) = (world.Objects[v], world.Objects[v].Id);
+            if (!vbo.HasWoonfunctie || vbo.IsPlaats) continue;
             if (V2 && V2Rules.Skips(ctx, vboId, regs)) continue;
             // v2: families with children in a small home are not the exploitation pattern; unknown age counts as adult.
             var residents = 0;
@@ -50,8 +53,7 @@ public sealed class OvbModel(int generation = 1) : ISignalModel
             if (residents < minResidents) continue;
             var m2PerResident = (decimal)vbo.Oppervlakte / residents;
             if (m2PerResident >= maxM2) continue;
-            if (ctx.World.PermitsByVbo.TryGetValue(vboId, out var permits) &&
-                permits.Any(p => p.Zaaktype == "omzettingsvergunning" && p.Status == "verleend")) continue;
+            if (world.PermitsAt(v).Any(p => p.Zaaktype == "omzettingsvergunning" && p.Status == "verleend")) continue;
 
             (string, object)[] evidence =
             [

@@ -18,7 +18,7 @@ public static class AreaReport
     public static IReadOnlyList<AreaRow> Build(IEnumerable<RunSignal> signals, LinkedWorld world, IReadOnlyDictionary<string, int> residentsPerPc4, AreaReportOptions options)
     {
         var perArea = signals.Where(s => !s.Shadow && s.State is RunState.New or RunState.Continuing)
-            .GroupBy(s => s.Signal.Object is { } o && world.Vbos.TryGetValue(o, out var v) && v.Pc4 is { } pc4 ? pc4 : Unknown)
+            .GroupBy(s => s.Signal.Object is { } o && world.Find(o)?.Pc4 is { } pc4 ? pc4 : Unknown)
             .ToDictionary(g => g.Key, g => g.Count());
         var totalResidents = residentsPerPc4.Values.Sum();
         var totalSignals = perArea.Values.Sum();

@@ -60,15 +60,18 @@ public sealed class SnapshotTable
         async Task ReadGroups(ParquetReader reader, int first, int step)
         {
             var interned = fields.Select(_ => new Interner()).ToArray();
+            var (chars, defined) = (Array.Empty<ReadOnlyMemory<char>>(), Array.Empty<int>());
             for (var g = first; g < groupRows.Length; g += step)
             {
                 using var group = reader.OpenRowGroupReader(g);
                 var (start, n) = (offsets[g], (int)groupRows[g]);
+                if (chars.Length < n) (chars, defined) = (new ReadOnlyMemory<char>[n], new int[n]);
                 for (var c = 0; c < fields.Length; c++)
                 {
-                    var target = values[c].AsMemory(start, n);
-                    await group.ReadAsync((DataField)fields[c], target, null, ct);
-                    interned[c].Apply(target.Span);
+                    // Raw: the present values packed, and a definition level per row (0 = null). Strings are made from
+                    // the characters only for values not seen before, so a column of codes allocates a handful.
+                    await group.ReadRawAsync<ReadOnlyMemory<char>>((DataField)fields[c], chars.AsMemory(0, n), defined.AsMemory(0, n), null, ct);
+                    interned[c].Fill(values[c].AsSpan(start, n), chars, ((DataField)fields[c]).IsNullable ? defined.AsSpan(0, n) : default);
                 }
                 if (envelopeField is not null) await group.ReadAsync((DataField)envelopeField, envelopes!.AsMemory(start, n), null, ct);
             }
@@ -95,22 +98,28 @@ public sealed class SnapshotTable
         return null;
     }
 
-    /// <summary>Shares one string per distinct value while a column has few of them; gives up on columns of unique values
-    /// (pseudonyms) after a few thousand.</summary>
+    /// <summary>Makes a column's strings, one per distinct value while a column has few of them; gives up sharing on
+    /// columns of unique values (pseudonyms) after a few thousand. No definition levels: a required column, every row present.</summary>
     sealed class Interner
     {
         const int Limit = 4096;
-        Dictionary<string, string>? seen = new(StringComparer.Ordinal);
+        readonly Dictionary<string, string> seen = new(StringComparer.Ordinal);
+        bool unique;
 
-        public void Apply(Span<string?> values)
+        public void Fill(Span<string?> target, ReadOnlyMemory<char>[] present, ReadOnlySpan<int> defined)
         {
-            if (seen is null) return;
-            for (var i = 0; i < values.Length; i++)
+            var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+            for (int i = 0, j = 0; i < target.Length; i++)
             {
-                if (values[i] is not { } v) continue;
-                if (seen.TryGetValue(v, out var shared)) values[i] = shared;
-                else if (seen.Count < Limit) seen[v] = v;
-                else { seen = null; return; }
+                if (!defined.IsEmpty && defined[i] == 0) { target[i] = null; continue; }
+                var chars = present[j++].Span;
+                if (unique) { target[i] = new string(chars); continue; }
+                if (!lookup.TryGetValue(chars, out var value))
+                {
+                    value = new string(chars);
+                    if (seen.Count < Limit) seen[value] = value; else unique = true;
+                }
+                target[i] = value;
             }
         }
     }

@@ -12,29 +12,26 @@ public static class AnoFeatures
     public static (string[] VboIds, float[][] Rows) Compute(ModelContext ctx, decimal m2Cap)
     {
         var world = ctx.World;
-        var ids = PseudonymOrder.Sort(world.Vbos.Values.Where(ctx.InTerritory).Select(v => v.Id));
+        var order = PseudonymOrder.Sort(Enumerable.Range(0, world.Objects.Count).Where(world.InTerritory).ToArray(), v => world.Objects[v].Id);
+        var ids = order.Select(v => world.Objects[v].Id).ToArray();
         var rows = new float[ids.Length][];
         // Each row reads the linked world only: rows are computed side by side, each into its own slot; plain loops,
         // no closure per object.
         Parallel.For(0, ids.Length, i =>
         {
-            var id = ids[i];
-            var vbo = world.Vbos[id];
+            var v = order[i];
+            var vbo = world.Objects[v];
             int residents = 0, recent = 0, registrations = 0, enforcement = 0, permits = 0;
-            if (world.RegistrationsByVbo.TryGetValue(id, out var regs))
+            var regs = world.RegistrationsAt(v);
+            registrations = regs.Count;
+            foreach (var r in regs)
             {
-                registrations = regs.Count;
-                foreach (var r in regs)
-                {
-                    if (r.FunctieAdres != "W") continue;
-                    residents++;
-                    if (ctx.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) recent++;
-                }
+                if (r.FunctieAdres != "W") continue;
+                residents++;
+                if (ctx.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) recent++;
             }
-            if (world.EnforcementByVbo.TryGetValue(id, out var cases))
-                foreach (var c in cases) if (c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) enforcement++;
-            if (world.PermitsByVbo.TryGetValue(id, out var zaken))
-                foreach (var p in zaken) if (p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) permits++;
+            foreach (var c in world.EnforcementAt(v)) if (c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) enforcement++;
+            foreach (var p in world.PermitsAt(v)) if (p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) permits++;
             var m2 = residents == 0 ? (float)m2Cap : (float)Math.Min(m2Cap, (decimal)vbo.Oppervlakte / residents);
             rows[i] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
         });
