@@ -14,12 +14,12 @@ public static class AnoFeatures
         var world = ctx.World;
         var order = PseudonymOrder.Sort(Enumerable.Range(0, world.Objects.Count).Where(world.InTerritory).ToArray(), v => world.Objects[v].Id);
         var ids = order.Select(v => world.Objects[v].Id).ToArray();
-        var rows = new float[ids.Length][];
-        // Each row reads the linked world only: rows are computed side by side, each into its own slot; plain loops,
-        // no closure per object.
-        Parallel.For(0, ids.Length, i =>
+        var byObject = new float[world.Objects.Count][];
+        // Each row reads the linked world only: rows are computed side by side, each into its own slot, in the world's
+        // own order (memory is walked front to back), then put in pseudonym order. Plain loops, no closure per object.
+        Parallel.For(0, world.Objects.Count, v =>
         {
-            var v = order[i];
+            if (!world.InTerritory(v)) return;
             var vbo = world.Objects[v];
             int residents = 0, recent = 0, registrations = 0, enforcement = 0, permits = 0;
             var regs = world.RegistrationsAt(v);
@@ -33,8 +33,9 @@ public static class AnoFeatures
             foreach (var c in world.EnforcementAt(v)) if (c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) enforcement++;
             foreach (var p in world.PermitsAt(v)) if (p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) permits++;
             var m2 = residents == 0 ? (float)m2Cap : (float)Math.Min(m2Cap, (decimal)vbo.Oppervlakte / residents);
-            rows[i] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
+            byObject[v] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
         });
+        var rows = order.Select(v => byObject[v]).ToArray();
         return (ids, rows);
     }
 }

@@ -32,7 +32,12 @@ public static class PcaAnomalyScorer
             std[j] = Math.Sqrt(std[j] / n);
             if (std[j] < 1e-9) std[j] = 1; // a constant feature carries no information; it stays 0 after centring
         }
-        var z = raw.Select(r => r.Select((v, j) => (float)((v - mean[j]) / std[j])).ToArray()).ToArray();
+        var z = new float[n][];
+        Parallel.For(0, n, i =>
+        {
+            var row = z[i] = new float[d];
+            for (var j = 0; j < d; j++) row[j] = (float)((raw[i][j] - mean[j]) / std[j]);
+        });
         // The subspace cannot have more dimensions than there are varying features (or rows): otherwise the
         // randomised solver returns NaN eigenvectors.
         var varying = Enumerable.Range(0, d).Count(j => raw.Any(r => Math.Abs(r[j] - mean[j]) > 1e-9));
@@ -60,20 +65,22 @@ public static class PcaAnomalyScorer
 
         var scores = new double[n];
         var contributions = new double[n][];
-        var centred = new double[d];
-        for (var i = 0; i < n; i++)
+        // Rows are scored independently, side by side; each row's arithmetic is the same as one thread's.
+        Parallel.For(0, n, () => new double[d], (i, _, centred) =>
         {
             for (var j = 0; j < d; j++) centred[j] = z[i][j] - mu[j];
-            var residual = (double[])centred.Clone();
+            var residual = contributions[i] = new double[d];
+            centred.CopyTo(residual, 0);
             foreach (var v in basis)
             {
                 var dot = 0.0;
                 for (var j = 0; j < d; j++) dot += centred[j] * v[j];
                 for (var j = 0; j < d; j++) residual[j] -= dot * v[j];
             }
-            contributions[i] = residual.Select(r => r * r).ToArray();
-            scores[i] = contributions[i].Sum();
-        }
+            for (var j = 0; j < d; j++) residual[j] *= residual[j];
+            scores[i] = residual.Sum();
+            return centred;
+        }, _ => { });
         return new AnoScores(scores, contributions, sha);
     }
 
