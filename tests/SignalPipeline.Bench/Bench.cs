@@ -165,7 +165,7 @@ public static class Bench
         var tables = await Task.WhenAll(loaded.Keys.ToList().Select(source => Task.Run(async () =>
         {
             await using var s = File.OpenRead(Path.Combine(snapshotDir, $"{source}.parquet"));
-            return (source, table: await SnapshotTable.ReadParquetAsync(s, Analysis.Linking.LinkedWorld.ColumnsRead(source, suppressing: false)));
+            return (source, table: await SnapshotTable.ReadParquetAsync(s, Analysis.Linking.LinkedWorld.ColumnsRead(source, suppressing: false), asKeys: Analysis.Linking.LinkedWorld.KeysRead(source)));
         })));
         foreach (var (source, table) in tables) loaded[source] = loaded[source] with { Table = table };
         var readSeconds = nightlyWatch.Elapsed.TotalSeconds;

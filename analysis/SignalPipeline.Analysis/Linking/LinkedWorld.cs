@@ -34,7 +34,9 @@ public sealed class LinkedWorld
     const int NoObject = -1, Dropped = -2;
     readonly Vbo[] objects;
     readonly bool[] inTerritory;
-    readonly Dictionary<string, int> indexOf;
+    readonly Dictionary<UInt128, int> indexOf;
+    readonly JoinKeys keys;
+    readonly char idKind;
     readonly ByObject<Registration> registrations;
     readonly ByObject<Permit> permits;
     readonly ByObject<EnforcementCase> enforcement;
@@ -51,11 +53,12 @@ public sealed class LinkedWorld
     /// left out and their BSN is removed from zaken, so no model sees them. A count only.</summary>
     public long SuppressedRows { get; private init; }
 
-    LinkedWorld(Vbo[] objects, Dictionary<string, int> indexOf, IReadOnlySet<string> territory, ByObject<Registration> registrations,
+    LinkedWorld(Vbo[] objects, Dictionary<UInt128, int> indexOf, JoinKeys keys, char idKind, IReadOnlySet<string> territory, ByObject<Registration> registrations,
         ByObject<Permit> permits, ByObject<EnforcementCase> enforcement, Dictionary<string, IReadOnlyList<Registration>> unknown,
         Dictionary<string, long> unlinked, EnforcementCase[] allEnforcement)
     {
-        (this.objects, this.indexOf, this.registrations, this.permits, this.enforcement) = (objects, indexOf, registrations, permits, enforcement);
+        (this.objects, this.indexOf, this.keys, this.idKind) = (objects, indexOf, keys, idKind);
+        (this.registrations, this.permits, this.enforcement) = (registrations, permits, enforcement);
         Territory = territory;
         inTerritory = objects.Select(v => territory.Contains(v.Gemeente)).ToArray();
         RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; AllEnforcement = allEnforcement;
@@ -71,8 +74,8 @@ public sealed class LinkedWorld
     public ArraySegment<EnforcementCase> EnforcementAt(int index) => enforcement.At(index);
 
     /// <summary>The object with this pseudonym, or null when BAG does not know it.</summary>
-    public Vbo? Find(string vboId) => indexOf.TryGetValue(vboId, out var i) ? objects[i] : null;
-    public int IndexOf(string vboId) => indexOf.TryGetValue(vboId, out var i) ? i : -1;
+    public Vbo? Find(string vboId) => IndexOf(vboId) is var i and >= 0 ? objects[i] : null;
+    public int IndexOf(string vboId) => keys.TryKey(vboId, idKind, out var key) && indexOf.TryGetValue(key, out var i) ? i : -1;
 
     /// <summary>Every snapshot column <see cref="Build"/> reads, per source: a run loads these and nothing else (the models
     /// only see the linked world), which keeps line numbers and unused columns out of the nightly's memory. The BRP's
@@ -86,6 +89,10 @@ public sealed class LinkedWorld
         "enforcement" => ["verblijfsobject_id", "adres", "zaak_id", "handhavingstype", "status", "datum_start", "betrokkene_bsn", "betrokkene_kvk", "betrokkene_rsin"],
         _ => [],
     };
+
+    /// <summary>The columns of <see cref="ColumnsRead"/> that serve only as join keys: a run reads them as pseudonym values
+    /// (<see cref="SnapshotTable.Keys"/>), not as strings. BAG's own ids are strings: the signals name them.</summary>
+    public static IReadOnlyCollection<string> KeysRead(string source) => source == "bag" ? ["adres"] : ["verblijfsobject_id", "adres"];
 
     /// <param name="suppressed">Persons no model may process, as <see cref="Privacy.SuppressionKey"/>s of their pseudonyms
     /// (docs/privacy.md, suppression list).</param>
@@ -101,15 +108,20 @@ public sealed class LinkedWorld
         }
         string? Unless(string? person) => IsSuppressed(person) ? null : person;
 
+        // Objects are found by the values of their pseudonyms (JoinKeys), not by hashing strings.
+        var keys = new JoinKeys(tables);
         var objects = new List<Vbo>();
-        var indexOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byAddress = new Dictionary<string, int>(StringComparer.Ordinal); // address → BAG row
+        var indexOf = new Dictionary<UInt128, int>();
+        var byAddress = new Dictionary<UInt128, int>(); // address → BAG row
         var objectOfRow = Array.Empty<int>();
+        var (idKind, addressKind) = ('\0', '\0');
         if (tables.TryGetValue("bag", out var bag))
         {
             var id = bag.Column("verblijfsobject_id"); var gem = bag.Column("_vbo_gemeente"); var opp = bag.Column("oppervlakte");
             var doel = bag.Column("gebruiksdoelen"); var st = bag.Column("status"); var ps = bag.Column("pand_status");
-            var pc4 = bag.Column("_pc4"); var adres = bag.Column("adres");
+            var pc4 = bag.Column("_pc4");
+            var (idKeys, addressKeys) = (keys["bag", "verblijfsobject_id"], keys["bag", "adres"]);
+            (idKind, addressKind) = (idKeys.Kind, addressKeys.Kind);
             // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
             var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
             var made = new Vbo?[bag.RowCount];
@@ -120,7 +132,7 @@ public sealed class LinkedWorld
             // The address index (address → BAG row) is built beside the objects and their index (id → object).
             var addresses = Task.Run(() =>
             {
-                for (var i = 0; i < adres.Count; i++) if (id[i] is not null && adres[i] is { } a) byAddress[a] = i;
+                for (var i = 0; i < bag.RowCount; i++) if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress[a] = i;
             });
             Rows.InRanges(bag.RowCount, (from, to) =>
             {
@@ -132,8 +144,9 @@ public sealed class LinkedWorld
             for (var i = 0; i < made.Length; i++)
             {
                 if (made[i] is not { } vbo) continue;
-                if (indexOf.TryGetValue(vbo.Id, out var at)) objects[at] = vbo;
-                else { at = objects.Count; indexOf[vbo.Id] = at; objects.Add(vbo); }
+                idKeys.TryGet(i, out var key);
+                if (indexOf.TryGetValue(key, out var at)) objects[at] = vbo;
+                else { at = objects.Count; indexOf[key] = at; objects.Add(vbo); }
                 objectOfRow[i] = at;
             }
             addresses.Wait();
@@ -145,14 +158,16 @@ public sealed class LinkedWorld
         // Where each row of a source goes: its object (by VBO id, else by address), found side by side on every core.
         int[] Targets(string source, SnapshotTable t, Func<int, bool>? drop = null)
         {
-            var vboCol = t.Column("verblijfsobject_id"); var adresCol = t.Column("adres");
+            var (vboKeys, addressKeys) = (keys[source, "verblijfsobject_id"], keys[source, "adres"]);
+            // Keys of another kind than BAG's can never be equal to them (as their strings could not).
+            var (byId, byAddressKey) = (vboKeys.Kind == idKind, addressKeys.Kind == addressKind);
             var target = new int[t.RowCount];
             Rows.InRanges(t.RowCount, (from, to) =>
             {
                 for (var i = from; i < to; i++)
                     target[i] = drop?.Invoke(i) == true ? Dropped
-                        : vboCol[i] is { } v && indexOf.TryGetValue(v, out var at) ? at
-                        : adresCol[i] is { } a && byAddress.TryGetValue(a, out var row) ? objectOfRow[row] : NoObject;
+                        : byId && vboKeys.TryGet(i, out var v) && indexOf.TryGetValue(v, out var at) ? at
+                        : byAddressKey && addressKeys.TryGet(i, out var a) && byAddress.TryGetValue(a, out var row) ? objectOfRow[row] : NoObject;
             });
             unlinked[source] += target.Count(x => x == NoObject);
             return target;
@@ -175,9 +190,9 @@ public sealed class LinkedWorld
             // Under a suppression list a registration without a person is left out too: it cannot be checked.
             var target = Targets("brp", brp, suppressed.Count == 0 ? null : i => bsn[i] is null || IsSuppressed(bsn[i]));
             registrations = ByObject<Registration>.Group(target, n, Make, out _);
-            var vboCol = brp.Column("verblijfsobject_id");
+            var vboKeys = keys["brp", "verblijfsobject_id"];
             for (var i = 0; i < target.Length; i++)
-                if (target[i] == NoObject && vboCol[i] is { } missing)
+                if (target[i] == NoObject && vboKeys.Text(i) is { } missing)
                 {
                     if (!unknown.TryGetValue(missing, out var list)) unknown[missing] = list = new List<Registration>();
                     ((List<Registration>)list).Add(Make(i));
@@ -206,6 +221,6 @@ public sealed class LinkedWorld
             for (var i = 0; i < position.Length; i++) allEnforcement[i] = position[i] >= 0 ? enforcement[position[i]] : Make(i);
         }
 
-        return new LinkedWorld([.. objects], indexOf, territory, registrations, permits, enforcement, unknown, unlinked, allEnforcement) { SuppressedRows = suppressedRows };
+        return new LinkedWorld([.. objects], indexOf, keys, idKind, territory, registrations, permits, enforcement, unknown, unlinked, allEnforcement) { SuppressedRows = suppressedRows };
     }
 }

@@ -42,6 +42,7 @@ public sealed class BibModel(int generation = 1) : ISignalModel
             if (permits.Count == 0 || !world.InTerritory(v)) continue;
             var vboId = world.Objects[v].Id;
             if (V2 && ctx.Excluded.Contains(vboId)) continue;
+            if (!permits.Any(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype))) continue;
             var atObject = world.EnforcementAt(v).Where(serious.Contains).ToList();
             foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {

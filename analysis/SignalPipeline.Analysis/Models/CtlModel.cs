@@ -32,7 +32,7 @@ public sealed class CtlModel : ISignalModel
         // Ordinal order first, so the same seed over the same snapshots draws the same objects (replay).
         var world = ctx.World;
         var eligible = Enumerable.Range(0, world.Objects.Count)
-            .Where(v => world.InTerritory(v) && world.RegistrationsAt(v).Any(r => r.FunctieAdres == "W") && !ctx.RaisedObjects.Contains(world.Objects[v].Id))
+            .Where(v => world.InTerritory(v) && Inhabited(world.RegistrationsAt(v)) && !ctx.RaisedObjects.Contains(world.Objects[v].Id))
             .Select(v => world.Objects[v].Id);
         var candidates = PseudonymOrder.Sort(eligible).ToList();
         var random = new Random(seed);
@@ -46,5 +46,11 @@ public sealed class CtlModel : ISignalModel
         foreach (var vboId in candidates.Take(size).Order(StringComparer.Ordinal))
             yield return ctx.Raise(this, $"{vboId}|{ctx.RunId}", vboId, [],
                 ("seed", seed), ("residents", world.RegistrationsAt(world.IndexOf(vboId)).Count(r => r.FunctieAdres == "W")));
+    }
+
+    static bool Inhabited(ArraySegment<Registration> regs)
+    {
+        foreach (var r in regs) if (r.FunctieAdres == "W") return true;
+        return false;
     }
 }

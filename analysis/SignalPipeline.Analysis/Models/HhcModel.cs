@@ -44,9 +44,14 @@ public sealed class HhcModel(int generation = 1) : ISignalModel
             if (cases.Count == 0 || !world.InTerritory(v)) continue;
             var vboId = world.Objects[v].Id;
             if (V2 && ctx.Excluded.Contains(vboId)) continue;
-            var counted = cases.Where(c => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"))).ToList();
-            var opium = cases.Where(c => c.Type == "sluiting_13b_opiumwet" && ctx.Within(c.DatumStart, ctx.P("opium_window_days"))).ToList();
-            if (counted.Count < ctx.P("min_cases") && opium.Count == 0) continue;
+            bool Counted(EnforcementCase c) => c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, ctx.P("window_days"));
+            bool Opium(EnforcementCase c) => c.Type == "sluiting_13b_opiumwet" && ctx.Within(c.DatumStart, ctx.P("opium_window_days"));
+            // Counted first with plain loops; the lists are made only for an object that fires.
+            var (nCounted, nOpium) = (0, 0);
+            foreach (var c in cases) { if (Counted(c)) nCounted++; if (Opium(c)) nOpium++; }
+            if (nCounted < ctx.P("min_cases") && nOpium == 0) continue;
+            var counted = cases.Where(Counted).ToList();
+            var opium = cases.Where(Opium).ToList();
             var relevant = counted.Union(opium).ToList();
             var evidence = relevant.GroupBy(c => c.Type).OrderBy(g => g.Key, StringComparer.Ordinal)
                 .Select(g => ($"count_{g.Key}", (object)g.Count()))

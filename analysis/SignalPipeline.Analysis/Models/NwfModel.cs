@@ -39,7 +39,8 @@ public sealed class NwfModel(int generation = 1) : ISignalModel
             // v2: residence in a care home or a prison is lawful and expected; in logies only when the register says so.
             if (V2 && (V2Rules.Skips(ctx, vboId, regs) || Lawful.Any(vbo.Gebruiksdoelen.Contains)
                 || vbo.Gebruiksdoelen.Contains("logiesfunctie") && ctx.P("include_logies") == 0)) continue;
-            var residents = regs.Count(r => r.FunctieAdres == "W");
+            var residents = 0;
+            foreach (var r in regs) if (r.FunctieAdres == "W") residents++;
             if (residents < ctx.P("min_residents")) continue;
             (string, object)[] evidence = [("gebruiksdoelen", string.Join("|", vbo.Gebruiksdoelen.Order(StringComparer.Ordinal))), ("residents", residents)];
             yield return ctx.Raise(this, vboId, vboId, [], V2 ? [.. evidence, V2Rules.OnderzoekEvidence(regs)] : evidence);

@@ -9,11 +9,16 @@ public static class V2Rules
 {
     public const string OnderzoekKey = "al_in_onderzoek";
 
-    public static bool AllInOnderzoek(IReadOnlyCollection<Registration> regs) => regs.Count > 0 && regs.All(r => r.InOnderzoek);
+    /// <summary>Generic over the list, so an object's slice of registrations is read in place (no boxing per object).</summary>
+    public static bool AllInOnderzoek<TList>(TList regs) where TList : IReadOnlyList<Registration>
+    {
+        for (var i = 0; i < regs.Count; i++) if (!regs[i].InOnderzoek) return false;
+        return regs.Count > 0;
+    }
 
     /// <summary>What every person-based v2 rule skips: an object on the approval's exclusion list, or registrations that
     /// are all in onderzoek already.</summary>
-    public static bool Skips(ModelContext ctx, string vboId, IReadOnlyCollection<Registration> regs) =>
+    public static bool Skips<TList>(ModelContext ctx, string vboId, TList regs) where TList : IReadOnlyList<Registration> =>
         ctx.Excluded.Contains(vboId) || AllInOnderzoek(regs);
 
     public static (string, object) OnderzoekEvidence(IEnumerable<Registration> regs) => (OnderzoekKey, regs.Count(r => r.InOnderzoek));

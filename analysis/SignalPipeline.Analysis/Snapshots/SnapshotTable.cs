@@ -9,27 +9,44 @@ public sealed class SnapshotTable
 {
     public const string EnvelopeColumn = "_envelope";
     readonly Dictionary<string, string?[]> columns;
+    readonly Dictionary<string, KeyColumn> keys;
     readonly byte[]?[]? envelopes;
 
     public IReadOnlyList<string> ColumnNames { get; }
     public int RowCount { get; }
 
-    SnapshotTable(IReadOnlyList<string> names, string?[][] values, byte[]?[]? envelopes, int rows)
+    SnapshotTable(IReadOnlyList<string> names, string?[]?[] values, KeyColumn?[] keyValues, byte[]?[]? envelopes, int rows)
     {
         ColumnNames = names;
         columns = new Dictionary<string, string?[]>(StringComparer.Ordinal);
-        for (var i = 0; i < names.Count; i++) columns[names[i]] = values[i];
+        keys = new Dictionary<string, KeyColumn>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++)
+            if (keyValues[i] is { } k) keys[names[i]] = k;
+            else columns[names[i]] = values[i]!;
         this.envelopes = envelopes;
         RowCount = rows;
     }
 
-    /// <summary>The column's values, or all nulls when the file did not have it (or it was not read).</summary>
+    /// <summary>The column's values, or all nulls when the file did not have it (or it was not read). A column read as
+    /// keys is turned into strings on first use.</summary>
     public IReadOnlyList<string?> Column(string name)
     {
-        if (columns.TryGetValue(name, out var c)) return c;
-        return absent ??= new string?[RowCount];
+        lock (columns)
+        {
+            if (columns.TryGetValue(name, out var c)) return c;
+            if (keys.TryGetValue(name, out var k)) return columns[name] = Enumerable.Range(0, RowCount).Select(k.Text).ToArray();
+            return absent ??= new string?[RowCount];
+        }
     }
     string?[]? absent;
+
+    /// <summary>The column as pseudonym values: as read when it was read as keys, else parsed from its strings; null when
+    /// they are not all pseudonyms of one kind.</summary>
+    public KeyColumn? Keys(string name)
+    {
+        lock (columns) if (keys.TryGetValue(name, out var k)) return k;
+        return KeyColumn.Parse(Column(name));
+    }
 
     public byte[]? Envelope(int row) => envelopes?[row];
 
@@ -40,7 +57,10 @@ public sealed class SnapshotTable
     /// Row groups are decoded side by side on every core when the stream can be opened more than once (a file or a
     /// memory buffer); values of columns with few distinct values (codes, statuses, dates) share one string each, so a
     /// million rows of "W" cost one string, not a million.</summary>
-    public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default)
+    /// <param name="asKeys">Columns of pseudonyms read as 128-bit values (<see cref="Keys"/>) instead of strings: join keys
+    /// no model shows. A column that turns out to hold anything else is kept as strings.</param>
+    public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default,
+        IReadOnlyCollection<string>? asKeys = null)
     {
         var opener = Reopener(input);
         // The first reader serves the schema and row counts, then reads row groups itself; further readers (one per
@@ -54,7 +74,9 @@ public sealed class SnapshotTable
         var offsets = new int[groupRows.Length + 1];
         for (var g = 0; g < groupRows.Length; g++) offsets[g + 1] = checked(offsets[g] + (int)groupRows[g]);
         var rows = offsets[^1];
-        var values = fields.Select(_ => new string?[rows]).ToArray();
+        var keyed = fields.Select(f => asKeys?.Contains(f.Name) == true).ToArray();
+        var values = fields.Select((_, c) => keyed[c] ? null : new string?[rows]).ToArray();
+        var keyReaders = fields.Select((_, c) => keyed[c] ? new KeyReader(rows) : null).ToArray();
         var envelopes = envelopeField is null ? null : new byte[]?[rows];
 
         async Task ReadGroups(ParquetReader reader, int first, int step)
@@ -71,7 +93,9 @@ public sealed class SnapshotTable
                     // Raw: the present values packed, and a definition level per row (0 = null). Strings are made from
                     // the characters only for values not seen before, so a column of codes allocates a handful.
                     await group.ReadRawAsync<ReadOnlyMemory<char>>((DataField)fields[c], chars.AsMemory(0, n), defined.AsMemory(0, n), null, ct);
-                    interned[c].Fill(values[c].AsSpan(start, n), chars, ((DataField)fields[c]).IsNullable ? defined.AsSpan(0, n) : default);
+                    var definitions = ((DataField)fields[c]).IsNullable ? defined.AsSpan(0, n) : default;
+                    if (keyReaders[c] is { } keyReader) keyReader.Fill(start, n, chars, definitions);
+                    else interned[c].Fill(values[c].AsSpan(start, n), chars, definitions);
                 }
                 if (envelopeField is not null) await group.ReadAsync((DataField)envelopeField, envelopes!.AsMemory(start, n), null, ct);
             }
@@ -85,7 +109,8 @@ public sealed class SnapshotTable
                 await using var reader = await ParquetReader.CreateAsync(opener!(), null, false, ct);
                 await ReadGroups(reader, w, workers);
             }, ct)));
-        return new SnapshotTable(fields.Select(f => f.Name).ToList(), values, envelopes, rows);
+        return new SnapshotTable(fields.Select(f => f.Name).ToList(), values.Select((v, c) => v ?? keyReaders[c]!.Strings()).ToArray(),
+            keyReaders.Select(k => k?.Keys()).ToArray(), envelopes, rows);
     }
 
     /// <summary>Independent streams over the same bytes, or null when the stream can be read only once.</summary>
@@ -121,6 +146,45 @@ public sealed class SnapshotTable
                 }
                 target[i] = value;
             }
+        }
+    }
+
+    /// <summary>Reads a column of pseudonyms as their values; row groups may be filled from several threads (each its own
+    /// rows). Anything that is not a pseudonym of the column's kind is kept as text, and the column then stays strings.</summary>
+    sealed class KeyReader(int rows)
+    {
+        readonly UInt128[] values = new UInt128[rows];
+        readonly bool[] present = new bool[rows];
+        string?[]? odd;
+        int kind; // the first kind letter seen
+
+        public void Fill(int start, int n, ReadOnlyMemory<char>[] chars, ReadOnlySpan<int> defined)
+        {
+            for (int i = 0, j = 0; i < n; i++)
+            {
+                if (!defined.IsEmpty && defined[i] == 0) continue;
+                var text = chars[j++].Span;
+                if (Privacy.Pseudonymiser.TryValue(text, out values[start + i]) && SameKind(text[0])) { present[start + i] = true; continue; }
+                Interlocked.CompareExchange(ref odd, new string?[values.Length], null);
+                odd[start + i] = new string(text);
+            }
+        }
+
+        bool SameKind(char letter)
+        {
+            var seen = Interlocked.CompareExchange(ref kind, letter, 0);
+            return seen == 0 || seen == letter;
+        }
+
+        /// <summary>The values as keys, or null when the column must stay strings.</summary>
+        public KeyColumn? Keys() => odd is null ? KeyColumn.Of((char)kind, values, present) : null;
+
+        public string?[]? Strings()
+        {
+            if (Keys() is not null) return null;
+            var strings = odd ?? new string?[values.Length];
+            for (var i = 0; i < strings.Length; i++) if (present[i]) strings[i] = KeyColumn.Format((char)kind, values[i]);
+            return strings;
         }
     }
 }
