@@ -12,10 +12,14 @@ day=1
 echo "rows,file_mb,peak_rss_mb,seconds"
 for rows in "${@:-10 100000 1000000}"; do
   for r in $rows; do
-    dotnet "$dll" sample-brp --rows "$r" --out "$work/brp-$r.csv" >/dev/null
+    dotnet "$dll" sample-brp --rows "$r" --out "$work/gen.csv" >/dev/null
+    # The generator is deterministic and the ingest skips content it has seen before (a duplicate delivery is not
+    # processed again): the rows are shuffled, so every run ingests a file of new content.
+    { head -n 1 "$work/gen.csv"; tail -n +2 "$work/gen.csv" | shuf; } > "$work/brp-$r.csv"
     # A fresh date per run, so every file is a new snapshot (never a duplicate).
     date=$(date -d "2001-01-01 + $((RANDOM % 3000 + day)) days" +%F); day=$((day + 1))
-    /usr/bin/time -f "%M %e" -o "$work/t" dotnet "$dll" ingest "$work/brp-$r.csv" --source brp --date "$date" >/dev/null 2>&1
+    /usr/bin/time -f "%M %e" -o "$work/t" dotnet "$dll" ingest "$work/brp-$r.csv" --source brp --date "$date" > "$work/out" 2>&1
+    grep -q ": accepted" "$work/out" || { echo "ingest of $r rows was not accepted:" >&2; cat "$work/out" >&2; exit 1; }
     read -r kb secs < "$work/t"
     echo "$r,$(( $(stat -c %s "$work/brp-$r.csv") / 1000000 )),$((kb / 1024)),$secs"
   done
