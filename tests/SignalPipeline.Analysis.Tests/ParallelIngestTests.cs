@@ -120,6 +120,27 @@ public class ParallelIngestTests
         Assert.NotEqual(v2.AsSpan(1, 12).ToArray(), envelope.Seal("brp|P1", new Dictionary<string, string> { ["bsn"] = "1" }).AsSpan(1, 12).ToArray());
     }
 
+    /// <summary>The duplicate index answers as a dictionary would, through many growths, for keys alike in their low bits too.</summary>
+    [Fact]
+    public void The_last_row_index_answers_as_a_dictionary_would()
+    {
+        var index = new LastRowIndex();
+        var reference = new Dictionary<UInt128, int>();
+        var random = new Random(17);
+        var keys = new List<UInt128>();
+        for (var row = 0; row < 200_000; row++)
+        {
+            UInt128 key = row % 5 == 0 && keys.Count > 0 ? keys[random.Next(keys.Count)]  // a later duplicate
+                : row % 7 == 0 ? (UInt128)(ulong)row << 64                                    // low bits all zero
+                : new UInt128((ulong)random.NextInt64(), (ulong)random.NextInt64());
+            keys.Add(key);
+            var expected = reference.TryGetValue(key, out var earlier) ? earlier : -1;
+            reference[key] = row;
+            Assert.Equal(expected, index.Set(key, row));
+        }
+        Assert.Equal(reference.Count, index.Count);
+    }
+
     [Fact]
     public void Pseudonyms_sort_by_their_value_in_exactly_the_ordinal_order()
     {

@@ -98,7 +98,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         try
         {
         // Per accepted row only 16 bytes of key and 4 bytes of PC4 code stay in memory; the row itself is spooled.
-        var lastByKey = new Dictionary<UInt128, int>();
+        var lastByKey = new LastRowIndex();
         var pc4Codes = new List<int>();
         long read = 0, rejected = 0, duplicates = 0;
         var batch = new RowBatch(BatchSize);
@@ -116,8 +116,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                 }
                 var at = await spool.AddAsync(done.Rows[r]!, done.Envelopes[r], ct);
                 pc4Codes.Add(done.Pc4[r]);
-                if (lastByKey.TryGetValue(done.Keys[r], out var earlier)) { spool.Drop(earlier); duplicates++; }
-                lastByKey[done.Keys[r]] = at;
+                if (lastByKey.Set(done.Keys[r], at) is var earlier and >= 0) { spool.Drop(earlier); duplicates++; }
             }
             if (timings is not null)
             {
