@@ -50,6 +50,7 @@ public class JoinKeyTests
                 Assert.NotNull(table.Keys(column)); // read as values, not parsed from strings
                 Assert.Equal(asStrings[source].Column(column), table.Column(column)); // and the strings come back exactly
             }
+        Assert.Equal(asStrings["brp"].Row(3), asKeys["brp"].Row(3));
 
         var territory = new HashSet<string> { "1771" };
         var expected = Describe(LinkedWorld.Build(asStrings, territory)).ToList();

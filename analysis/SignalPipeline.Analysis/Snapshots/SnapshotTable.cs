@@ -51,7 +51,7 @@ public sealed class SnapshotTable
     public byte[]? Envelope(int row) => envelopes?[row];
 
     /// <summary>One row's values in <see cref="ColumnNames"/> order.</summary>
-    public string?[] Row(int row) => ColumnNames.Select(c => columns[c][row]).ToArray();
+    public string?[] Row(int row) => ColumnNames.Select(c => Column(c)[row]).ToArray();
 
     /// <summary>Reads the named columns (all when null); the envelope only when asked for, since models never need it.
     /// Row groups are decoded side by side on every core when the stream can be opened more than once (a file or a
