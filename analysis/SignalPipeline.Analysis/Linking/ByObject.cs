@@ -13,6 +13,9 @@ public sealed class ByObject<T>
     /// <summary>The rows linked to object <paramref name="index"/>, in snapshot row order (empty when none).</summary>
     public ArraySegment<T> At(int index) => new(items, start[index], start[index + 1] - start[index]);
 
+    /// <summary>No rows at any of <paramref name="objects"/> objects (a source the run does not have).</summary>
+    public static ByObject<T> Empty(int objects) => new([], new int[objects + 1]);
+
     /// <summary>The row placed at <paramref name="position"/> by <see cref="Group"/>.</summary>
     public T this[int position] => items[position];
 
@@ -34,16 +37,5 @@ public sealed class ByObject<T>
             for (var i = from; i < to; i++) if (placed[i] >= 0) items[placed[i]] = make(i);
         });
         return new ByObject<T>(items, start);
-    }
-}
-
-/// <summary>Row ranges for the cores.</summary>
-static class Rows
-{
-    /// <summary>Rows in ranges of 65 536, handed to the cores one range at a time (none for an empty table: the range
-    /// partitioner refuses an empty range).</summary>
-    public static void InRanges(int rows, Action<int, int> body)
-    {
-        if (rows > 0) Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, rows, 65_536), range => body(range.Item1, range.Item2));
     }
 }

@@ -174,7 +174,7 @@ public sealed class LinkedWorld
         }
 
         // Registrations: their object, then made straight into their place, grouped by object in row order.
-        var registrations = ByObject<Registration>.Group([], n, _ => default, out _);
+        var registrations = ByObject<Registration>.Empty(n);
         var unknown = new Dictionary<string, IReadOnlyList<Registration>>(StringComparer.Ordinal);
         if (tables.TryGetValue("brp", out var brp))
         {
@@ -199,7 +199,7 @@ public sealed class LinkedWorld
                 }
         }
 
-        var permits = ByObject<Permit>.Group([], n, _ => null!, out _);
+        var permits = ByObject<Permit>.Empty(n);
         if (tables.TryGetValue("permits", out var p))
         {
             var (zaak, type, status, datum, bsn, kvk, rsin) = (p.Column("zaak_id"), p.Column("zaaktype"), p.Column("status"), p.Column("datum_aanvraag"), p.Column("aanvrager_bsn"), p.Column("aanvrager_kvk"), p.Column("aanvrager_rsin"));
@@ -209,7 +209,7 @@ public sealed class LinkedWorld
             for (var i = 0; i < target.Length; i++) if (target[i] == NoObject) IsSuppressed(bsn[i]);
         }
 
-        var enforcement = ByObject<EnforcementCase>.Group([], n, _ => null!, out _);
+        var enforcement = ByObject<EnforcementCase>.Empty(n);
         var allEnforcement = Array.Empty<EnforcementCase>();
         if (tables.TryGetValue("enforcement", out var e))
         {

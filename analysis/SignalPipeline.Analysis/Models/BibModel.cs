@@ -42,9 +42,11 @@ public sealed class BibModel(int generation = 1) : ISignalModel
             if (permits.Count == 0 || !world.InTerritory(v)) continue;
             var vboId = world.Objects[v].Id;
             if (V2 && ctx.Excluded.Contains(vboId)) continue;
-            if (!permits.Any(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype))) continue;
+            // The applications this rule looks at; an object without one costs no further work.
+            var applications = permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).ToList();
+            if (applications.Count == 0) continue;
             var atObject = world.EnforcementAt(v).Where(serious.Contains).ToList();
-            foreach (var p in permits.Where(p => p.Status == "aangevraagd" && Zaaktypes.Contains(p.Zaaktype)).OrderBy(p => p.Zaak, StringComparer.Ordinal))
+            foreach (var p in applications.OrderBy(p => p.Zaak, StringComparer.Ordinal))
             {
                 var subjects = new[] { p.Bsn, p.Kvk, p.Rsin }.Where(s => s is not null).Select(s => s!).ToList();
                 var bySubj = subjects.SelectMany(s => bySubject[s]).Distinct().ToList();

@@ -59,8 +59,8 @@ public sealed class SnapshotTable
     /// million rows of "W" cost one string, not a million.</summary>
     /// <param name="asKeys">Columns of pseudonyms read as 128-bit values (<see cref="Keys"/>) instead of strings: join keys
     /// no model shows. A column that turns out to hold anything else is kept as strings.</param>
-    public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false, CancellationToken ct = default,
-        IReadOnlyCollection<string>? asKeys = null)
+    public static async Task<SnapshotTable> ReadParquetAsync(Stream input, IReadOnlyCollection<string>? wanted = null, bool withEnvelope = false,
+        IReadOnlyCollection<string>? asKeys = null, CancellationToken ct = default)
     {
         var opener = Reopener(input);
         // The first reader serves the schema and row counts, then reads row groups itself; further readers (one per

@@ -159,20 +159,20 @@ public sealed class SnapshotStore(StorageClients storage)
         return await ReadManifestAsync(StorageClients.Snapshots, $"{parts[0]}/{date}/{snapshotId}/manifest.json", ct);
     }
 
-    public async Task<SnapshotTable> LoadAsync(SnapshotManifest m, IReadOnlyCollection<string>? columns = null, bool withEnvelope = false, CancellationToken ct = default,
-        IReadOnlyCollection<string>? asKeys = null)
+    public async Task<SnapshotTable> LoadAsync(SnapshotManifest m, IReadOnlyCollection<string>? columns = null, bool withEnvelope = false,
+        IReadOnlyCollection<string>? asKeys = null, CancellationToken ct = default)
     {
         var blob = storage.Container(StorageClients.Snapshots).GetBlobClient($"{m.Source}/{m.Date}/{m.SnapshotId}/data.parquet");
         await using var s = new MemoryStream();
         await blob.DownloadToAsync(s, ct);
         s.Position = 0;
-        return await SnapshotTable.ReadParquetAsync(s, columns, withEnvelope, ct, asKeys);
+        return await SnapshotTable.ReadParquetAsync(s, columns, withEnvelope, asKeys, ct);
     }
 
     /// <summary>What a run needs of a snapshot: the columns the linked world reads (the BRP's persons only to apply a
     /// suppression list), no envelopes, the join keys as pseudonym values.</summary>
     public Task<SnapshotTable> LoadForRunAsync(SnapshotManifest m, bool suppressing, CancellationToken ct = default) =>
-        LoadAsync(m, Analysis.Linking.LinkedWorld.ColumnsRead(m.Source, suppressing), ct: ct, asKeys: Analysis.Linking.LinkedWorld.KeysRead(m.Source));
+        LoadAsync(m, Analysis.Linking.LinkedWorld.ColumnsRead(m.Source, suppressing), asKeys: Analysis.Linking.LinkedWorld.KeysRead(m.Source), ct: ct);
 
     async Task<SnapshotManifest?> ReadManifestAsync(string container, string path, CancellationToken ct)
     {
