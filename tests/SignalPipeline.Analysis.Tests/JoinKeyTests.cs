@@ -96,4 +96,24 @@ public class JoinKeyTests
         Assert.Equal(1, world.RegistrationsAt(world.IndexOf("vbo-two")).Count);
         Assert.Equal(["vbo-three"], world.RegistrationsAtUnknownVbo.Keys);
     }
+    /// <summary>The pseudonym value parser takes exactly what the general hex parser took (32 lowercase hex digits after
+    /// the kind letter) and gives the same value.</summary>
+    [Fact]
+    public void A_pseudonym_value_is_its_hex_digits_and_nothing_else_is_one()
+    {
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        for (var i = 0; i < 2_000; i++)
+        {
+            var pseudonym = p.Pseudonymise(IdKind.Bsn, $"{100000000 + i}");
+            Assert.True(Pseudonymiser.TryValue(pseudonym, out var value));
+            Assert.Equal(UInt128.Parse(pseudonym[1..], System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture), value);
+            Assert.Equal(pseudonym, KeyColumn.Format(pseudonym[0], value));
+        }
+        Assert.True(Pseudonymiser.TryValue("v" + new string('f', 32), out var top));
+        Assert.Equal(UInt128.MaxValue, top);
+        var digits = "0123456789abcdef0123456789abcdef";
+        foreach (var bad in new[] { "b" + digits.ToUpperInvariant(), "b" + digits[..31], "b" + digits + "0", "b" + digits[..31] + "g",
+                     "b" + digits[..31] + "\u0660", "b" + digits[..31] + "\u0130", "b" + digits[..15] + " " + digits[16..], "" })
+            Assert.False(Pseudonymiser.TryValue(bad, out _), bad);
+    }
 }

@@ -120,11 +120,14 @@ public class ParallelIngestTests
         Assert.NotEqual(v2.AsSpan(1, 12).ToArray(), envelope.Seal("brp|P1", new Dictionary<string, string> { ["bsn"] = "1" }).AsSpan(1, 12).ToArray());
     }
 
-    /// <summary>The duplicate index answers as a dictionary would, through many growths, for keys alike in their low bits too.</summary>
-    [Fact]
-    public void The_last_row_index_answers_as_a_dictionary_would()
+    /// <summary>The key index (the ingest's duplicates, the link's objects) answers as a dictionary would, through many
+    /// growths or presized, for keys alike in their low bits too.</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(300_000)]
+    public void The_key_index_answers_as_a_dictionary_would(int capacity)
     {
-        var index = new LastRowIndex();
+        var index = new KeyIndex(capacity);
         var reference = new Dictionary<UInt128, int>();
         var random = new Random(17);
         var keys = new List<UInt128>();
@@ -139,6 +142,13 @@ public class ParallelIngestTests
             Assert.Equal(expected, index.Set(key, row));
         }
         Assert.Equal(reference.Count, index.Count);
+        foreach (var key in keys.Take(20_000))
+        {
+            Assert.True(index.TryGetValue(key, out var value));
+            Assert.Equal(reference[key], value);
+        }
+        Assert.False(index.TryGetValue(new UInt128(1, 2), out var none));
+        Assert.Equal(-1, none);
     }
 
     [Fact]

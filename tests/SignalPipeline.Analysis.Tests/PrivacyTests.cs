@@ -22,6 +22,48 @@ public class PrivacyTests
         Assert.DoesNotContain(Convert.ToHexStringLower(SHA256.HashData("111222333"u8))[..16], p1);
     }
 
+    /// <summary>Issue 17: the pseudonyms' own HMAC-SHA256 is bit for bit the platform's, for keys shorter than, equal to
+    /// and longer than a block, and every message length across the padding boundaries (55/56, 63/64, 119/120 bytes).</summary>
+    [Fact]
+    public void The_keyed_sha256_is_the_platforms_hmac_sha256()
+    {
+        var random = new Random(2026);
+        foreach (var keyLength in new[] { 1, 32, 63, 64, 65, 200 })
+        {
+            var key = new byte[keyLength];
+            random.NextBytes(key);
+            using var mine = new KeyedSha256(key);
+            for (var length = 0; length <= 300; length++)
+            {
+                var message = new byte[length];
+                random.NextBytes(message);
+                var mac = new byte[32];
+                mine.Mac(message, mac);
+                Assert.Equal(HMACSHA256.HashData(key, message), mac);
+                var truncated = new byte[16];
+                mine.Mac(message, truncated);
+                Assert.Equal(mac[..16], truncated);
+            }
+        }
+        // RFC 4231 test case 2.
+        using var rfc = new KeyedSha256("Jefe"u8);
+        var expected = Convert.FromHexString("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        var actual = new byte[32];
+        rfc.Mac("what do ya want for nothing?"u8, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    /// <summary>A pseudonym is the kind letter and the first 128 bits of HMAC-SHA256 under the kind's derived key, as it
+    /// was with the platform's HMAC: snapshots pseudonymised before issue 17 still link with those made after it.</summary>
+    [Fact]
+    public void Pseudonyms_are_unchanged_by_the_faster_hmac()
+    {
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "v1");
+        var derived = HMACSHA256.HashData(TestData.PseudonymKey, "signalpipeline/pseudonym/v1/bsn"u8);
+        foreach (var bsn in new[] { "111222333", "999990019", "ü-not-a-bsn-but-utf8" })
+            Assert.Equal("P" + Convert.ToHexStringLower(HMACSHA256.HashData(derived, System.Text.Encoding.UTF8.GetBytes(bsn)).AsSpan(0, 16)), p.Pseudonymise(IdKind.Bsn, bsn));
+    }
+
     [Fact]
     public void Pseudonymiser_is_thread_safe()
     {

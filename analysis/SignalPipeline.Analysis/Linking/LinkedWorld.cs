@@ -34,7 +34,7 @@ public sealed class LinkedWorld
     const int NoObject = -1, Dropped = -2;
     readonly Vbo[] objects;
     readonly bool[] inTerritory;
-    readonly Dictionary<UInt128, int> indexOf;
+    readonly KeyIndex indexOf;
     readonly JoinKeys keys;
     readonly char idKind;
     readonly ByObject<Registration> registrations;
@@ -53,7 +53,7 @@ public sealed class LinkedWorld
     /// left out and their BSN is removed from zaken, so no model sees them. A count only.</summary>
     public long SuppressedRows { get; private init; }
 
-    LinkedWorld(Vbo[] objects, Dictionary<UInt128, int> indexOf, JoinKeys keys, char idKind, IReadOnlySet<string> territory, ByObject<Registration> registrations,
+    LinkedWorld(Vbo[] objects, KeyIndex indexOf, JoinKeys keys, char idKind, IReadOnlySet<string> territory, ByObject<Registration> registrations,
         ByObject<Permit> permits, ByObject<EnforcementCase> enforcement, Dictionary<string, IReadOnlyList<Registration>> unknown,
         Dictionary<string, long> unlinked, EnforcementCase[] allEnforcement)
     {
@@ -111,8 +111,9 @@ public sealed class LinkedWorld
         // Objects are found by the values of their pseudonyms (JoinKeys), not by hashing strings.
         var keys = new JoinKeys(tables);
         var objects = new List<Vbo>();
-        var indexOf = new Dictionary<UInt128, int>();
-        var byAddress = new Dictionary<UInt128, int>(); // address → BAG row
+        var bagRows = tables.TryGetValue("bag", out var b) ? b.RowCount : 0;
+        var indexOf = new KeyIndex(bagRows);
+        var byAddress = new KeyIndex(bagRows); // address → BAG row
         var objectOfRow = Array.Empty<int>();
         var (idKind, addressKind) = ('\0', '\0');
         if (tables.TryGetValue("bag", out var bag))
@@ -127,12 +128,10 @@ public sealed class LinkedWorld
             var made = new Vbo?[bag.RowCount];
             objectOfRow = new int[bag.RowCount];
             objects.Capacity = bag.RowCount;
-            indexOf.EnsureCapacity(bag.RowCount);
-            byAddress.EnsureCapacity(bag.RowCount);
             // The address index (address → BAG row) is built beside the objects and their index (id → object).
             var addresses = Task.Run(() =>
             {
-                for (var i = 0; i < bag.RowCount; i++) if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress[a] = i;
+                for (var i = 0; i < bag.RowCount; i++) if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress.Set(a, i);
             });
             Rows.InRanges(bag.RowCount, (from, to) =>
             {
@@ -146,7 +145,7 @@ public sealed class LinkedWorld
                 if (made[i] is not { } vbo) continue;
                 idKeys.TryGet(i, out var key);
                 if (indexOf.TryGetValue(key, out var at)) objects[at] = vbo;
-                else { at = objects.Count; indexOf[key] = at; objects.Add(vbo); }
+                else { at = objects.Count; indexOf.Set(key, at); objects.Add(vbo); }
                 objectOfRow[i] = at;
             }
             addresses.Wait();

@@ -98,7 +98,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
         try
         {
         // Per accepted row only 16 bytes of key and 4 bytes of PC4 code stay in memory; the row itself is spooled.
-        var lastByKey = new LastRowIndex();
+        var lastByKey = new KeyIndex();
         var pc4Codes = new List<int>();
         long read = 0, rejected = 0, duplicates = 0;
         var batch = new RowBatch(BatchSize);
