@@ -10,13 +10,14 @@ public static class Dates
     {
         var s = raw.Trim();
         date = ""; reason = "date must be yyyy-MM-dd, yyyyMMdd or dd-MM-yyyy";
-        string y, m, d;
-        if (s.Length == 10 && s[4] == '-' && s[7] == '-') { y = s[..4]; m = s[5..7]; d = s[8..]; }
-        else if (s.Length == 8 && Identifiers.AllDigits(s)) { y = s[..4]; m = s[4..6]; d = s[6..]; }
-        else if (s.Length == 10 && s[2] == '-' && s[5] == '-') { d = s[..2]; m = s[3..5]; y = s[6..]; }
+        // The parts as spans: a million dates are checked per delivery, and parts as strings were three allocations each.
+        ReadOnlySpan<char> y, m, d;
+        if (s.Length == 10 && s[4] == '-' && s[7] == '-') { y = s.AsSpan(0, 4); m = s.AsSpan(5, 2); d = s.AsSpan(8, 2); }
+        else if (s.Length == 8 && Identifiers.AllDigits(s)) { y = s.AsSpan(0, 4); m = s.AsSpan(4, 2); d = s.AsSpan(6, 2); }
+        else if (s.Length == 10 && s[2] == '-' && s[5] == '-') { d = s.AsSpan(0, 2); m = s.AsSpan(3, 2); y = s.AsSpan(6, 4); }
         else return false;
         if (!Identifiers.AllDigits(y) || !Identifiers.AllDigits(m) || !Identifiers.AllDigits(d)) return false;
-        int yi = int.Parse(y), mi = int.Parse(m), di = int.Parse(d);
+        int yi = int.Parse(y, CultureInfo.InvariantCulture), mi = int.Parse(m, CultureInfo.InvariantCulture), di = int.Parse(d, CultureInfo.InvariantCulture);
         if (yi < 1800 || yi > 2200 || mi > 12 || di > 31) { reason = "date is out of range"; return false; }
         if (mi == 0 && di != 0) { reason = "date with unknown month must have unknown day"; return false; }
         if (mi > 0 && di > 0 && di > DateTime.DaysInMonth(yi, mi)) { reason = "date does not exist"; return false; }

@@ -39,9 +39,9 @@ public static class Identifiers
     {
         id = raw.Trim();
         if (id.Length != 16 || !AllDigits(id)) { reason = "BAG id must have 16 digits"; id = ""; return false; }
-        var type = id.Substring(4, 2);
+        var type = id.AsSpan(4, 2);
         // An adresseerbaar object: a verblijfsobject (01), a ligplaats (02) or a standplaats (03), in every source.
-        if (type != expected.TypeCode() && !(expected == BagObjectType.Verblijfsobject && type is "02" or "03"))
+        if (!type.SequenceEqual(expected.TypeCode()) && !(expected == BagObjectType.Verblijfsobject && type is "02" or "03"))
         {
             reason = $"BAG id has object type {type}, expected {expected.TypeCode()} ({expected.ToString().ToLowerInvariant()})";
             id = ""; return false;

@@ -88,7 +88,8 @@ public static class ColumnValues
     /// <summary>The permitted value as the contract spells it, matched case-insensitively, or null.</summary>
     static string? Permitted(ColumnSpec spec, string value)
     {
-        foreach (var a in spec.Values!) if (string.Equals(a, value, StringComparison.OrdinalIgnoreCase)) return a;
+        var values = spec.Values!;
+        for (var i = 0; i < values.Count; i++) if (string.Equals(values[i], value, StringComparison.OrdinalIgnoreCase)) return values[i];
         return null;
     }
 

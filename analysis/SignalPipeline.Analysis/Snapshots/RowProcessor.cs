@@ -13,16 +13,24 @@ sealed class RowBatch(int capacity)
     public bool Full => Count == Cells.Length;
 }
 
-/// <summary>What became of each row of a batch: its snapshot row, envelope, dedup key and PC4 code, or why it was rejected.</summary>
-sealed class ProcessedBatch(RowBatch batch)
+/// <summary>What became of each row of a batch: its snapshot row (column by column: <c>Columns[c][r]</c>), envelope,
+/// dedup key and PC4 code, or why it was rejected.</summary>
+sealed class ProcessedBatch(RowBatch batch, int columns)
 {
     public readonly RowBatch Batch = batch;
-    public readonly string?[]?[] Rows = new string?[]?[batch.Count];
+    public readonly string?[][] Columns = NewColumns(columns, batch.Count);
     public readonly byte[]?[] Envelopes = new byte[]?[batch.Count];
     public readonly UInt128[] Keys = new UInt128[batch.Count];
     public readonly int[] Pc4 = new int[batch.Count];
     public readonly List<(string? Column, string Reason)>?[] Errors = new List<(string?, string)>?[batch.Count];
     public long ValidateTicks, PseudonymiseTicks, EnvelopeTicks;
+
+    static string?[][] NewColumns(int columns, int rows)
+    {
+        var all = new string?[columns][];
+        for (var c = 0; c < columns; c++) all[c] = new string?[rows];
+        return all;
+    }
 }
 
 /// <summary>validate → minimise → pseudonymise → envelope for one row, from its delivered cells. Independent of every
@@ -63,13 +71,15 @@ sealed class RowProcessor
 
     public ProcessedBatch Process(RowBatch batch)
     {
-        var result = new ProcessedBatch(batch);
+        var result = new ProcessedBatch(batch, layout.Columns.Count);
         var fields = new List<KeyValuePair<string, string>>(16);
+        // One row's values, reused for every row of the batch; an accepted row is copied into the batch's columns.
+        var row = new string?[layout.Columns.Count];
         for (var r = 0; r < batch.Count; r++)
         {
             var t0 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
             var cells = batch.Cells[r];
-            var row = new string?[layout.Columns.Count];
+            Array.Clear(row);
             fields.Clear();
             List<(string?, string)>? errors = null;
             var pseudonymTicks = 0L;
@@ -83,7 +93,7 @@ sealed class RowProcessor
             var key = row[layout.KeyOrdinal]!;
             result.Envelopes[r] = envelope.Seal(associatedPrefix, key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
             if (timed) result.EnvelopeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
-            result.Rows[r] = row;
+            for (var c = 0; c < row.Length; c++) result.Columns[c][r] = row[c];
             if (!Pseudonymiser.TryValue(key, out result.Keys[r])) throw new InvalidOperationException("the key column was not pseudonymised");
             result.Pc4[r] = functie >= 0 && row[functie] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4, CultureInfo.InvariantCulture) : -1;
         }
@@ -128,7 +138,7 @@ sealed class RowProcessor
                 case ColumnKind.Id:
                     fields.Add(new(spec.Name, normalised));
                     row[ordinal[s]] = Pseudonym(ColumnValues.KindOf(spec.Type), normalised, ref pseudonymTicks);
-                    if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = normalised[..4]; row[layout.VboTypeOrdinal] = normalised.Substring(4, 2); }
+                    if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = SharedCodes.FourDigits(normalised.AsSpan(0, 4)); row[layout.VboTypeOrdinal] = SharedCodes.BagType(normalised.AsSpan(4, 2)); }
                     break;
                 case ColumnKind.Envelope:
                     fields.Add(new(spec.Name, normalised));
@@ -150,7 +160,7 @@ sealed class RowProcessor
                 var addressKey = address.Key;
                 fields.Add(new("adres", addressKey));
                 row[layout.AddressOrdinal] = Pseudonym(IdKind.Adres, addressKey, ref pseudonymTicks);
-                row[layout.Pc4Ordinal] = address.Postcode[..4];
+                row[layout.Pc4Ordinal] = SharedCodes.FourDigits(address.Postcode.AsSpan(0, 4));
             }
             else Error(ref errors, col, reason!);
         }
@@ -159,8 +169,14 @@ sealed class RowProcessor
         if (schema.NeedsLocation && row[vboOrdinal] is null && !anyAddress && errors is null)
             Error(ref errors, null, "row has neither a verblijfsobject_id nor an address");
         for (var g = 0; g < oneOf.Length; g++)
-            if (oneOf[g].All(i => Trimmed(cells, i) is null))
+            if (!AnyPresent(cells, oneOf[g]))
                 Error(ref errors, null, $"row needs at least one of {string.Join(", ", schema.OneOfRequired[g])}");
+    }
+
+    static bool AnyPresent(string?[] cells, int[] positions)
+    {
+        foreach (var i in positions) if (Trimmed(cells, i) is not null) return true;
+        return false;
     }
 
     /// <summary>18 or older on the peildatum: "true" / "false"; a partial birth date (year or month unknown) is null,

@@ -114,7 +114,7 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                     foreach (var (col, reason) in errors) quarantine.Add(new(fileName, done.Batch.Lines[r], col, reason));
                     continue;
                 }
-                var at = await spool.AddAsync(done.Rows[r]!, done.Envelopes[r], ct);
+                var at = await spool.AddAsync(done.Columns, r, done.Envelopes[r], ct);
                 pc4Codes.Add(done.Pc4[r]);
                 if (lastByKey.Set(done.Keys[r], at) is var earlier and >= 0) { spool.Drop(earlier); duplicates++; }
             }
@@ -155,7 +155,9 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
             // Structure errors reject the file whole: after a stray quote or a shifted row, no later row can be trusted
             // to be what the municipality meant, and a silently shorter snapshot would resolve signals that still hold.
             // (The reader numbers a record by the line it starts on.)
-            if (LineBreaksInValues(csv) is var spanned and > 0)
+            var cells = new string?[csv.FieldCount];
+            for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
+            if (LineBreaksInValues(cells) is var spanned and > 0)
             {
                 var entry = new QuarantineEntry(fileName, line, null, $"a value starting on line {line} runs over a line break up to line {line + spanned} (an unterminated quote?)");
                 return await Abandon(entry, Rejected($"line {line}: a quoted value is not closed on its line (an unterminated quote?); the file is rejected whole", read, quarantine, discarded));
@@ -165,8 +167,6 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
                 var entry = new QuarantineEntry(fileName, line, null, $"row has {csv.FieldCount} fields, the header has {headers.Length}");
                 return await Abandon(entry, Rejected($"line {line}: the row has {csv.FieldCount} fields where the header has {headers.Length}; the file is rejected whole", read, quarantine, discarded));
             }
-            var cells = new string?[headers.Length];
-            for (var i = 0; i < cells.Length; i++) cells[i] = csv.GetString(i);
             batch.Cells[batch.Count] = cells;
             batch.Lines[batch.Count++] = line;
             if (timings is not null) timings.Parse += System.Diagnostics.Stopwatch.GetTimestamp() - t0;
@@ -249,11 +249,10 @@ public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, 
     }
 
     /// <summary>No contract column holds a line break, so a value with one is a quote left open.</summary>
-    static long LineBreaksInValues(CsvReader csv)
+    static long LineBreaksInValues(string?[] cells)
     {
         long n = 0;
-        for (var i = 0; i < csv.FieldCount; i++)
-            if (csv.GetString(i) is { } v && v.Contains('\n')) n += v.AsSpan().Count('\n');
+        foreach (var v in cells) if (v is not null && v.Contains('\n')) n += v.AsSpan().Count('\n');
         return n;
     }
 

@@ -22,6 +22,7 @@ public sealed class SnapshotSpool : IAsyncDisposable
     ParquetWriter? writer;
     // A full chunk is encoded on the thread pool while the next one fills; one at a time, in order.
     Task pendingFlush = Task.CompletedTask;
+    (string?[][] Values, byte[]?[] Envelopes)? spare;
 
     public IReadOnlyList<string> ColumnNames { get; }
     public int Count { get; private set; }
@@ -41,9 +42,22 @@ public sealed class SnapshotSpool : IAsyncDisposable
     ParquetSchema Schema => new([.. fields, envelopeField]);
 
     /// <summary>Adds a row (values in <see cref="ColumnNames"/> order; a trailing scratch slot is ignored).</summary>
-    public async ValueTask<int> AddAsync(string?[] row, byte[]? envelope, CancellationToken ct = default)
+    public ValueTask<int> AddAsync(string?[] row, byte[]? envelope, CancellationToken ct = default)
     {
         for (var c = 0; c < chunk.Length; c++) chunk[c][chunkCount] = row[c];
+        return AddedAsync(envelope, ct);
+    }
+
+    /// <summary>Adds row <paramref name="index"/> of rows held column by column (<c>columns[c][index]</c>, in
+    /// <see cref="ColumnNames"/> order; a trailing scratch column is ignored).</summary>
+    public ValueTask<int> AddAsync(string?[][] columns, int index, byte[]? envelope, CancellationToken ct = default)
+    {
+        for (var c = 0; c < chunk.Length; c++) chunk[c][chunkCount] = columns[c][index];
+        return AddedAsync(envelope, ct);
+    }
+
+    async ValueTask<int> AddedAsync(byte[]? envelope, CancellationToken ct)
+    {
         chunkEnvelopes[chunkCount++] = envelope;
         if (Count % 64 == 0) dropped.Add(0);
         if (chunkCount == ChunkSize) await FlushAsync(ct);
@@ -59,14 +73,22 @@ public sealed class SnapshotSpool : IAsyncDisposable
         await pendingFlush;
         if (chunkCount == 0) return;
         var (values, envelopes, n) = (chunk, chunkEnvelopes, chunkCount);
-        (chunk, chunkEnvelopes, chunkCount) = (NewChunk(), new byte[]?[ChunkSize], 0);
+        // The chunk before this one has been written: its arrays take the next rows (two sets in turn, not one per chunk).
+        (chunk, chunkEnvelopes) = spare ?? (NewChunk(), new byte[]?[ChunkSize]);
+        (spare, chunkCount) = (null, 0);
         pendingFlush = Task.Run(async () =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             writer ??= await ParquetWriter.CreateAsync(Schema, temp, Options, false, ct);
-            using var group = writer.CreateRowGroup();
-            for (var c = 0; c < fields.Count; c++) await group.WriteAsync(fields[c], new ArraySegment<string?>(values[c], 0, n), null);
-            await group.WriteAsync(envelopeField, new ArraySegment<byte[]?>(envelopes, 0, n), null);
+            using (var group = writer.CreateRowGroup())
+            {
+                for (var c = 0; c < fields.Count; c++) await group.WriteAsync(fields[c], new ArraySegment<string?>(values[c], 0, n), null);
+                await group.WriteAsync(envelopeField, new ArraySegment<byte[]?>(envelopes, 0, n), null);
+            }
+            // Cleared, so no row outlives its chunk in memory.
+            foreach (var column in values) Array.Clear(column, 0, n);
+            Array.Clear(envelopes, 0, n);
+            spare = (values, envelopes);
             EncodeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
         }, ct);
     }
