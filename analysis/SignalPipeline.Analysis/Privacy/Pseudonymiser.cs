@@ -41,6 +41,49 @@ public sealed class Pseudonymiser : IDisposable
         return new string(pseudonym);
     }
 
+    /// <summary>Pseudonyms of many normalised values at once (<c>pseudonyms[i]</c> of <c>values[i]</c> as
+    /// <c>kinds[i]</c>): the MACs are computed side by side (<see cref="KeyedSha256.MacMany"/>), several times faster than
+    /// one by one. The values' UTF-8 bytes are wiped afterwards.</summary>
+    public void PseudonymiseMany(ReadOnlySpan<IdKind> kinds, ReadOnlySpan<string> values, Span<string> pseudonyms)
+    {
+        var count = values.Length;
+        if (kinds.Length != count || pseudonyms.Length < count) throw new ArgumentException("One kind and one result per value.");
+        if (count == 0) return;
+        var byteCount = 0;
+        foreach (var v in values) byteCount += Encoding.UTF8.GetMaxByteCount(v.Length);
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(byteCount);
+        var ends = System.Buffers.ArrayPool<int>.Shared.Rent(count);
+        var keys = System.Buffers.ArrayPool<KeyedSha256>.Shared.Rent(count);
+        var macBytes = System.Buffers.ArrayPool<byte>.Shared.Rent(count * 16);
+        try
+        {
+            var at = 0;
+            for (var i = 0; i < count; i++)
+            {
+                at += Encoding.UTF8.GetBytes(values[i], bytes.AsSpan(at));
+                ends[i] = at;
+                keys[i] = macs[(int)kinds[i]];
+            }
+            KeyedSha256.MacMany(keys.AsSpan(0, count), bytes.AsSpan(0, at), ends.AsSpan(0, count), macBytes.AsSpan(0, count * 16));
+            CryptographicOperations.ZeroMemory(bytes.AsSpan(0, at));
+            Span<char> pseudonym = stackalloc char[33];
+            for (var i = 0; i < count; i++)
+            {
+                pseudonym[0] = kinds[i].Prefix()[0];
+                Convert.TryToHexStringLower(macBytes.AsSpan(i * 16, 16), pseudonym[1..], out _);
+                pseudonyms[i] = new string(pseudonym);
+            }
+        }
+        finally
+        {
+            Array.Clear(keys, 0, count);
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes, clearArray: true);
+            System.Buffers.ArrayPool<int>.Shared.Return(ends);
+            System.Buffers.ArrayPool<KeyedSha256>.Shared.Return(keys);
+            System.Buffers.ArrayPool<byte>.Shared.Return(macBytes);
+        }
+    }
+
     /// <summary>The 128 bits of a pseudonym (its 32 lowercase hex digits after the kind letter), or false when the value
     /// is not one. Ordered like the pseudonyms themselves; 16 bytes instead of a 33-character string. (A table lookup per
     /// digit: the nightly reads millions of join keys this way, and the general hex parser was its largest single cost.)</summary>

@@ -33,9 +33,10 @@ sealed class ProcessedBatch(RowBatch batch, int columns)
     }
 }
 
-/// <summary>validate → minimise → pseudonymise → envelope for one row, from its delivered cells. Independent of every
-/// other row, so batches run side by side on every core; the builder puts the results back in delivery order. Plain
-/// identifiers live only in the cells, locals of one row and the sealed envelope.</summary>
+/// <summary>validate → minimise → pseudonymise → envelope for a batch of rows, from their delivered cells. Independent
+/// of every other batch, so batches run side by side on every core; the builder puts the results back in delivery order.
+/// Plain identifiers live only in the batch (its cells, its queue of identifiers to pseudonymise, its envelope fields)
+/// and the sealed envelopes.</summary>
 sealed class RowProcessor
 {
     static readonly string[] AddressParts = ["postcode", "huisnummer", "huisletter", "huisnummertoevoeging"];
@@ -69,50 +70,94 @@ sealed class RowProcessor
         associatedPrefix = schema.Name + "|";
     }
 
+    /// <summary>Three passes over the batch: validate every row (its identifiers queued, not yet pseudonymised), then
+    /// pseudonymise the whole queue side by side (<see cref="Pseudonymiser.PseudonymiseMany"/>), then seal each accepted
+    /// row's envelope. The plain values live in the batch's cells, the queue and the envelope fields, all dropped when
+    /// the batch is done.</summary>
     public ProcessedBatch Process(RowBatch batch)
     {
         var result = new ProcessedBatch(batch, layout.Columns.Count);
-        var fields = new List<KeyValuePair<string, string>>(16);
+        var ids = new PendingIds(batch.Count * 2);
+        var fields = new List<KeyValuePair<string, string>>(batch.Count * 4);
+        var fieldsEnd = new int[batch.Count];
         // One row's values, reused for every row of the batch; an accepted row is copied into the batch's columns.
         var row = new string?[layout.Columns.Count];
+        var t0 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
         for (var r = 0; r < batch.Count; r++)
         {
-            var t0 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            var cells = batch.Cells[r];
+            var (fieldsAtStart, idsAtStart) = (fields.Count, ids.Count);
             Array.Clear(row);
-            fields.Clear();
             List<(string?, string)>? errors = null;
-            var pseudonymTicks = 0L;
-            Validate(cells, row, fields, ref errors, ref pseudonymTicks);
-            var t1 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
-            result.ValidateTicks += t1 - t0 - pseudonymTicks;
-            result.PseudonymiseTicks += pseudonymTicks;
-            batch.Cells[r] = null!; // the plain cells are not kept beyond their row
-            if (errors is not null) { result.Errors[r] = errors; continue; }
+            Validate(batch.Cells[r], r, row, fields, ids, ref errors);
+            if (errors is not null)
+            {
+                result.Errors[r] = errors;
+                fields.RemoveRange(fieldsAtStart, fields.Count - fieldsAtStart);
+                ids.Truncate(idsAtStart);
+                continue;
+            }
+            fieldsEnd[r] = fields.Count;
             row[layout.LineOrdinal] = batch.Lines[r].ToString(CultureInfo.InvariantCulture);
-            var key = row[layout.KeyOrdinal]!;
-            result.Envelopes[r] = envelope.Seal(associatedPrefix, key, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields));
-            if (timed) result.EnvelopeTicks += System.Diagnostics.Stopwatch.GetTimestamp() - t1;
             for (var c = 0; c < row.Length; c++) result.Columns[c][r] = row[c];
-            if (!Pseudonymiser.TryValue(key, out result.Keys[r])) throw new InvalidOperationException("the key column was not pseudonymised");
             result.Pc4[r] = functie >= 0 && row[functie] == "W" && row[layout.Pc4Ordinal] is { } pc4 ? int.Parse(pc4, CultureInfo.InvariantCulture) : -1;
+        }
+        var t1 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+
+        var pseudonyms = ids.Pseudonymise(pseudonymiser);
+        for (var i = 0; i < pseudonyms.Length; i++) result.Columns[ids.Ordinals[i]][ids.Rows[i]] = pseudonyms[i];
+        var t2 = timed ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+
+        var allFields = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(fields);
+        for (int r = 0, from = 0; r < batch.Count; r++)
+        {
+            if (result.Errors[r] is not null) continue;
+            var key = result.Columns[layout.KeyOrdinal][r]!;
+            result.Envelopes[r] = envelope.Seal(associatedPrefix, key, allFields[from..fieldsEnd[r]]);
+            from = fieldsEnd[r];
+            if (!Pseudonymiser.TryValue(key, out result.Keys[r])) throw new InvalidOperationException("the key column was not pseudonymised");
+        }
+        // The plain values are not kept beyond their batch.
+        Array.Clear(batch.Cells, 0, batch.Count);
+        fields.Clear();
+        ids.Clear();
+        if (timed)
+        {
+            var t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+            (result.ValidateTicks, result.PseudonymiseTicks, result.EnvelopeTicks) = (t1 - t0, t2 - t1, t3 - t2);
         }
         return result;
     }
 
-    string Pseudonym(IdKind kind, string value, ref long ticks)
+    /// <summary>The identifiers of a batch waiting for their pseudonyms: kind, normalised value, and where the pseudonym goes.</summary>
+    sealed class PendingIds(int capacity)
     {
-        if (!timed) return pseudonymiser.Pseudonymise(kind, value);
-        var t = System.Diagnostics.Stopwatch.GetTimestamp();
-        var p = pseudonymiser.Pseudonymise(kind, value);
-        ticks += System.Diagnostics.Stopwatch.GetTimestamp() - t;
-        return p;
+        readonly List<IdKind> kinds = new(capacity);
+        readonly List<string> values = new(capacity);
+        public readonly List<int> Rows = new(capacity), Ordinals = new(capacity);
+        public int Count => values.Count;
+
+        public void Add(int row, int ordinal, IdKind kind, string value) { Rows.Add(row); Ordinals.Add(ordinal); kinds.Add(kind); values.Add(value); }
+
+        public void Truncate(int count)
+        {
+            foreach (var list in new System.Collections.IList[] { Rows, Ordinals, kinds, values }) while (list.Count > count) list.RemoveAt(list.Count - 1);
+        }
+
+        public string[] Pseudonymise(Pseudonymiser pseudonymiser)
+        {
+            var pseudonyms = new string[values.Count];
+            pseudonymiser.PseudonymiseMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(kinds), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values), pseudonyms);
+            return pseudonyms;
+        }
+
+        public void Clear() { Rows.Clear(); Ordinals.Clear(); kinds.Clear(); values.Clear(); }
     }
 
     static string? Trimmed(string?[] cells, int i) => i >= 0 && cells[i] is { } v && (v = v.Trim()).Length > 0 ? v : null;
 
-    void Validate(string?[] cells, string?[] row, List<KeyValuePair<string, string>> fields, ref List<(string?, string)>? errors, ref long pseudonymTicks)
+    void Validate(string?[] cells, int r, string?[] row, List<KeyValuePair<string, string>> fields, PendingIds ids, ref List<(string?, string)>? errors)
     {
+        var hasVbo = false;
         void Error(ref List<(string?, string)>? list, string? column, string reason) => (list ??= []).Add((column, reason));
         // A ligplaats (02) or standplaats (03) has no gebruiksdoel and no oppervlakte.
         var plaats = schema.Name == "bag" && Trimmed(cells, vbo) is { Length: 16 } id && id.AsSpan(4, 2) is "02" or "03";
@@ -137,7 +182,8 @@ sealed class RowProcessor
             {
                 case ColumnKind.Id:
                     fields.Add(new(spec.Name, normalised));
-                    row[ordinal[s]] = Pseudonym(ColumnValues.KindOf(spec.Type), normalised, ref pseudonymTicks);
+                    ids.Add(r, ordinal[s], ColumnValues.KindOf(spec.Type), normalised);
+                    hasVbo |= ordinal[s] == vboOrdinal;
                     if (spec.Type == CellType.VerblijfsobjectId) { row[layout.VboGemeenteOrdinal] = SharedCodes.FourDigits(normalised.AsSpan(0, 4)); row[layout.VboTypeOrdinal] = SharedCodes.BagType(normalised.AsSpan(4, 2)); }
                     break;
                 case ColumnKind.Envelope:
@@ -159,14 +205,14 @@ sealed class RowProcessor
             {
                 var addressKey = address.Key;
                 fields.Add(new("adres", addressKey));
-                row[layout.AddressOrdinal] = Pseudonym(IdKind.Adres, addressKey, ref pseudonymTicks);
+                ids.Add(r, layout.AddressOrdinal, IdKind.Adres, addressKey);
                 row[layout.Pc4Ordinal] = SharedCodes.FourDigits(address.Postcode.AsSpan(0, 4));
             }
             else Error(ref errors, col, reason!);
         }
         else if (schema.Name == "bag") Error(ref errors, "postcode", "postcode and huisnummer are required");
 
-        if (schema.NeedsLocation && row[vboOrdinal] is null && !anyAddress && errors is null)
+        if (schema.NeedsLocation && !hasVbo && !anyAddress && errors is null)
             Error(ref errors, null, "row has neither a verblijfsobject_id nor an address");
         for (var g = 0; g < oneOf.Length; g++)
             if (!AnyPresent(cells, oneOf[g]))

@@ -56,7 +56,7 @@ public sealed record BuildResult(
 
 /// <summary>read → validate → minimise → pseudonymise → envelope from a stream: the parser reads rows in order, batches of
 /// them go through <see cref="RowProcessor"/> on every core, and the results are spooled in delivery order.
-/// Plain identifiers live only in one batch's cells, locals of one row and the sealed envelope.</summary>
+/// Plain identifiers live only in the batch being processed and the sealed envelopes.</summary>
 public sealed class SnapshotBuilder(SourceSchema schema, DpiaRegister register, Pseudonymiser pseudonymiser, IdentityEnvelope envelope, IngestOptions options)
 {
     string[] headersSeen = [];
