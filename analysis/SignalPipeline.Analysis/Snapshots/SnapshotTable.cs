@@ -134,17 +134,20 @@ public sealed class SnapshotTable
         public void Fill(Span<string?> target, ReadOnlyMemory<char>[] present, ReadOnlySpan<int> defined)
         {
             var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+            string? previous = null;
             for (int i = 0, j = 0; i < target.Length; i++)
             {
                 if (!defined.IsEmpty && defined[i] == 0) { target[i] = null; continue; }
                 var chars = present[j++].Span;
                 if (unique) { target[i] = new string(chars); continue; }
+                // Codes come in runs (one gemeente, mostly "W"): the previous value is checked before the table.
+                if (previous is not null && chars.SequenceEqual(previous)) { target[i] = previous; continue; }
                 if (!lookup.TryGetValue(chars, out var value))
                 {
                     value = new string(chars);
                     if (seen.Count < Limit) seen[value] = value; else unique = true;
                 }
-                target[i] = value;
+                target[i] = previous = value;
             }
         }
     }
