@@ -138,9 +138,11 @@ sealed class RowProcessor
 
         public void Add(int row, int ordinal, IdKind kind, string value) { Rows.Add(row); Ordinals.Add(ordinal); kinds.Add(kind); values.Add(value); }
 
+        /// <summary>Forgets the identifiers queued after the first <paramref name="count"/> (a row that was rejected).</summary>
         public void Truncate(int count)
         {
-            foreach (var list in new System.Collections.IList[] { Rows, Ordinals, kinds, values }) while (list.Count > count) list.RemoveAt(list.Count - 1);
+            var n = values.Count - count;
+            Rows.RemoveRange(count, n); Ordinals.RemoveRange(count, n); kinds.RemoveRange(count, n); values.RemoveRange(count, n);
         }
 
         public string[] Pseudonymise(Pseudonymiser pseudonymiser)
