@@ -62,11 +62,12 @@ public class ParallelIngestTests
         using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
         var byLine = lastLineOf.ToDictionary(kv => kv.Value, kv => kv.Key);
         var pseudonyms = built.Table.Column("bsn");
-        for (var i = 0; i < lines.Count; i += 977) Assert.Equal(p.Pseudonymise(IdKind.Bsn, byLine[lines[i]]), pseudonyms[i]);
+        for (var i = 0; i < lines.Count; i++) Assert.Equal(p.Pseudonymise(IdKind.Bsn, byLine[lines[i]]), pseudonyms[i]);
 
-        // Each row's envelope opens with its own pseudonym and holds that row's person.
+        // Each row's envelope opens with its own pseudonym and holds that row's person: every row, since a batch's
+        // identifiers are pseudonymised together and its envelopes sealed after (rejected rows in between).
         var envelope = new IdentityEnvelope(TestData.EnvelopeKey, "test-1");
-        for (var i = 0; i < lines.Count; i += 1_231)
+        for (var i = 0; i < lines.Count; i++)
             Assert.Equal(byLine[lines[i]], envelope.Open($"brp|{pseudonyms[i]}", built.Table.Envelope(i)!)["bsn"]);
     }
 
