@@ -87,7 +87,12 @@ public sealed class Pseudonymiser : IDisposable
     /// <summary>The 128 bits of a pseudonym (its 32 lowercase hex digits after the kind letter), or false when the value
     /// is not one. Ordered like the pseudonyms themselves; 16 bytes instead of a 33-character string. (A table lookup per
     /// digit: the nightly reads millions of join keys this way, and the general hex parser was its largest single cost.)</summary>
-    public static bool TryValue(ReadOnlySpan<char> pseudonym, out UInt128 value)
+    public static bool TryValue(ReadOnlySpan<char> pseudonym, out UInt128 value) => TryHexValue(pseudonym, out value);
+
+    /// <summary><see cref="TryValue(ReadOnlySpan{char}, out UInt128)"/> of a pseudonym's UTF-8 bytes (a snapshot page).</summary>
+    public static bool TryValue(ReadOnlySpan<byte> utf8, out UInt128 value) => TryHexValue(utf8, out value);
+
+    static bool TryHexValue<T>(ReadOnlySpan<T> pseudonym, out UInt128 value) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
         value = default;
         if (pseudonym.Length != 33) return false;
@@ -96,14 +101,14 @@ public sealed class Pseudonymiser : IDisposable
         var invalid = 0;
         for (var i = 1; i < 17; i++)
         {
-            var c = pseudonym[i];
+            var c = int.CreateTruncating(pseudonym[i]);
             int d = c < 128 ? digits[c] : 0xFF;
             invalid |= d;
             high = (high << 4) | (uint)(d & 0xF);
         }
         for (var i = 17; i < 33; i++)
         {
-            var c = pseudonym[i];
+            var c = int.CreateTruncating(pseudonym[i]);
             int d = c < 128 ? digits[c] : 0xFF;
             invalid |= d;
             low = (low << 4) | (uint)(d & 0xF);

@@ -79,10 +79,15 @@ public sealed class SnapshotTable
         var keyReaders = fields.Select((_, c) => keyed[c] ? new KeyReader(rows) : null).ToArray();
         var envelopes = envelopeField is null ? null : new byte[]?[rows];
 
+        // Where each wanted column's chunk lies in each row group, for the plain-page reader (PlainPages).
+        var chunks = ChunkPlaces(firstReader, fields);
+
         async Task ReadGroups(ParquetReader reader, int first, int step)
         {
             var interned = fields.Select(_ => new Interner()).ToArray();
             var (chars, defined) = (Array.Empty<ReadOnlyMemory<char>>(), Array.Empty<int>());
+            await using var raw = opener?.Invoke();
+            var bytes = Array.Empty<byte>();
             for (var g = first; g < groupRows.Length; g += step)
             {
                 using var group = reader.OpenRowGroupReader(g);
@@ -90,6 +95,16 @@ public sealed class SnapshotTable
                 if (chars.Length < n) (chars, defined) = (new ReadOnlyMemory<char>[n], new int[n]);
                 for (var c = 0; c < fields.Length; c++)
                 {
+                    // Our own snapshots: plain pages, decoded straight from their bytes (no array per value); anything
+                    // else, or a chunk the plain reader refuses, through Parquet.Net.
+                    if (raw is not null && chunks[g][c] is { } place)
+                    {
+                        if (bytes.Length < place.Length) bytes = new byte[place.Length];
+                        raw.Position = place.Offset;
+                        await raw.ReadExactlyAsync(bytes.AsMemory(0, place.Length), ct);
+                        IValueSink sink = keyReaders[c] is { } keys ? new KeySink(keys, start) : new StringSink(interned[c], values[c]!, start);
+                        if (PlainPages.TryRead(bytes.AsSpan(0, place.Length), place.Snappy, ((DataField)fields[c]).IsNullable, n, sink)) continue;
+                    }
                     // Raw: the present values packed, and a definition level per row (0 = null). Strings are made from
                     // the characters only for values not seen before, so a column of codes allocates a handful.
                     await group.ReadRawAsync<ReadOnlyMemory<char>>((DataField)fields[c], chars.AsMemory(0, n), defined.AsMemory(0, n), null, ct);
@@ -113,6 +128,46 @@ public sealed class SnapshotTable
             keyReaders.Select(k => k?.Keys()).ToArray(), envelopes, rows);
     }
 
+    /// <summary>A column chunk of plain byte arrays: where it lies in the file and whether it is Snappy-compressed.</summary>
+    sealed record ChunkPlace(long Offset, int Length, bool Snappy);
+
+    /// <summary>Per row group, per wanted field: the place of its chunk when the plain-page reader may try it (a flat
+    /// byte-array column without a dictionary page, uncompressed or Snappy), else null.</summary>
+    static ChunkPlace?[][] ChunkPlaces(ParquetReader reader, Field[] fields)
+    {
+        var groups = reader.Metadata?.RowGroups ?? [];
+        return groups.Select(group => fields.Select(field =>
+        {
+            if (field is not DataField { MaxRepetitionLevel: 0, MaxDefinitionLevel: <= 1 } data) return null;
+            var chunk = group.Columns.FirstOrDefault(col => col.MetaData?.PathInSchema is [var name] && name == data.Name)?.MetaData;
+            if (chunk is null || chunk.Type != Parquet.Meta.Type.BYTE_ARRAY || chunk.DictionaryPageOffset is not null
+                || chunk.Codec is not (Parquet.Meta.CompressionCodec.SNAPPY or Parquet.Meta.CompressionCodec.UNCOMPRESSED)
+                || chunk.TotalCompressedSize is <= 0 or > int.MaxValue) return null;
+            return new ChunkPlace(chunk.DataPageOffset, (int)chunk.TotalCompressedSize, chunk.Codec == Parquet.Meta.CompressionCodec.SNAPPY);
+        }).ToArray()).ToArray();
+    }
+
+    /// <summary>Plain-page values of a column read as pseudonym keys, into rows from <paramref name="start"/>.</summary>
+    sealed class KeySink(KeyReader keys, int start) : IValueSink
+    {
+        public void Value(int row, ReadOnlySpan<byte> utf8) => keys.Set(start + row, utf8);
+        public void Null(int row) => keys.Clear(start + row);
+    }
+
+    /// <summary>Plain-page values of a column of strings, shared per distinct value, into rows from <paramref name="start"/>.</summary>
+    sealed class StringSink(Interner interner, string?[] target, int start) : IValueSink
+    {
+        public void Value(int row, ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > 256) { target[start + row] = interner.Intern(System.Text.Encoding.UTF8.GetString(utf8)); return; }
+            Span<char> chars = stackalloc char[utf8.Length];
+            var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
+            target[start + row] = interner.Intern(chars[..n]);
+        }
+
+        public void Null(int row) => target[start + row] = null;
+    }
+
     /// <summary>Independent streams over the same bytes, or null when the stream can be read only once.</summary>
     static Func<Stream>? Reopener(Stream input)
     {
@@ -131,24 +186,27 @@ public sealed class SnapshotTable
         readonly Dictionary<string, string> seen = new(StringComparer.Ordinal);
         bool unique;
 
+        string? previous;
+
         public void Fill(Span<string?> target, ReadOnlyMemory<char>[] present, ReadOnlySpan<int> defined)
         {
-            var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
-            string? previous = null;
             for (int i = 0, j = 0; i < target.Length; i++)
+                target[i] = !defined.IsEmpty && defined[i] == 0 ? null : Intern(present[j++].Span);
+        }
+
+        /// <summary>The shared string of a value (a new one once the column turned out to be of unique values).</summary>
+        public string Intern(ReadOnlySpan<char> chars)
+        {
+            if (unique) return new string(chars);
+            // Codes come in runs (one gemeente, mostly "W"): the previous value is checked before the table.
+            if (previous is not null && chars.SequenceEqual(previous)) return previous;
+            var lookup = seen.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (!lookup.TryGetValue(chars, out var value))
             {
-                if (!defined.IsEmpty && defined[i] == 0) { target[i] = null; continue; }
-                var chars = present[j++].Span;
-                if (unique) { target[i] = new string(chars); continue; }
-                // Codes come in runs (one gemeente, mostly "W"): the previous value is checked before the table.
-                if (previous is not null && chars.SequenceEqual(previous)) { target[i] = previous; continue; }
-                if (!lookup.TryGetValue(chars, out var value))
-                {
-                    value = new string(chars);
-                    if (seen.Count < Limit) seen[value] = value; else unique = true;
-                }
-                target[i] = previous = value;
+                value = new string(chars);
+                if (seen.Count < Limit) seen[value] = value; else unique = true;
             }
+            return previous = value;
         }
     }
 
@@ -172,6 +230,17 @@ public sealed class SnapshotTable
                 odd[start + i] = new string(text);
             }
         }
+
+        /// <summary>One row's value from its UTF-8 bytes (the plain-page reader).</summary>
+        public void Set(int row, ReadOnlySpan<byte> utf8)
+        {
+            if (Privacy.Pseudonymiser.TryValue(utf8, out values[row]) && SameKind((char)utf8[0])) { present[row] = true; return; }
+            present[row] = false;
+            Interlocked.CompareExchange(ref odd, new string?[values.Length], null);
+            odd[row] = System.Text.Encoding.UTF8.GetString(utf8);
+        }
+
+        public void Clear(int row) => present[row] = false;
 
         bool SameKind(char letter)
         {
