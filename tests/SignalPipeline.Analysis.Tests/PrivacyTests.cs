@@ -46,11 +46,15 @@ public class PrivacyTests
             }
         }
         // RFC 4231 test case 2.
-        using var rfc = new KeyedSha256("Jefe"u8);
+        var rfc = new KeyedSha256("Jefe"u8);
         var expected = Convert.FromHexString("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
         var actual = new byte[32];
         rfc.Mac("what do ya want for nothing?"u8, actual);
         Assert.Equal(expected, actual);
+        // Disposed, its key is wiped: it refuses to MAC rather than give a wrong one.
+        rfc.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => rfc.Mac("x"u8, actual));
+        Assert.Throws<ObjectDisposedException>(() => KeyedSha256.MacMany([rfc], "x"u8, [1], new byte[16]));
     }
 
     /// <summary>Many MACs side by side (eight lanes of a vector) are each the platform's HMAC-SHA256, for messages that fit

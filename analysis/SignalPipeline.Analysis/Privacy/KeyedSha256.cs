@@ -46,6 +46,7 @@ public sealed class KeyedSha256 : IDisposable
     /// <summary>Writes the first <c>mac.Length</c> (at most 32) bytes of HMAC-SHA256(key, message).</summary>
     public void Mac(ReadOnlySpan<byte> message, Span<byte> mac)
     {
+        ObjectDisposedException.ThrowIf(disposed, this); // a wiped key would give wrong MACs, silently
         if (mac.Length > 32) throw new ArgumentException("HMAC-SHA256 has 32 bytes.", nameof(mac));
         Span<uint> state = stackalloc uint[8];
         Span<uint> w = stackalloc uint[64];
@@ -120,6 +121,7 @@ public sealed class KeyedSha256 : IDisposable
         for (var l = 0; l < Lanes; l++)
         {
             var key = l < messages.Length ? keys[messages[l]] : keys[messages[0]];
+            ObjectDisposedException.ThrowIf(key.disposed, key);
             var block = blocks.Slice(l * BlockBytes, BlockBytes);
             if (l < messages.Length)
             {
@@ -189,8 +191,11 @@ public sealed class KeyedSha256 : IDisposable
         state[0] += a; state[1] += b; state[2] += c; state[3] += d; state[4] += e; state[5] += f; state[6] += g; state[7] += h;
     }
 
+    bool disposed;
+
     public void Dispose()
     {
+        disposed = true;
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(inner.AsSpan()));
         CryptographicOperations.ZeroMemory(MemoryMarshal.AsBytes(outer.AsSpan()));
     }
