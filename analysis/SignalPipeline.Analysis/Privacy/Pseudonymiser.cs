@@ -35,6 +35,12 @@ public sealed class Pseudonymiser : IDisposable
         Span<byte> mac = stackalloc byte[16];
         macs[(int)kind].Mac(input[..n], mac);
         CryptographicOperations.ZeroMemory(input[..n]);
+        return Text(kind, mac);
+    }
+
+    /// <summary>The pseudonym of a 128-bit MAC: the kind letter and 32 lowercase hex digits.</summary>
+    static string Text(IdKind kind, ReadOnlySpan<byte> mac)
+    {
         Span<char> pseudonym = stackalloc char[33];
         pseudonym[0] = kind.Prefix()[0];
         Convert.TryToHexStringLower(mac, pseudonym[1..], out _);
@@ -66,13 +72,7 @@ public sealed class Pseudonymiser : IDisposable
             }
             KeyedSha256.MacMany(keys.AsSpan(0, count), bytes.AsSpan(0, at), ends.AsSpan(0, count), macBytes.AsSpan(0, count * 16));
             CryptographicOperations.ZeroMemory(bytes.AsSpan(0, at));
-            Span<char> pseudonym = stackalloc char[33];
-            for (var i = 0; i < count; i++)
-            {
-                pseudonym[0] = kinds[i].Prefix()[0];
-                Convert.TryToHexStringLower(macBytes.AsSpan(i * 16, 16), pseudonym[1..], out _);
-                pseudonyms[i] = new string(pseudonym);
-            }
+            for (var i = 0; i < count; i++) pseudonyms[i] = Text(kinds[i], macBytes.AsSpan(i * 16, 16));
         }
         finally
         {

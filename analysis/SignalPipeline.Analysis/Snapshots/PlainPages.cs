@@ -102,10 +102,7 @@ static class PlainPages
         if (!nullable)
         {
             for (var i = 0; i < count; i++)
-            {
-                if (!Next(values, ref at, out var value)) return false;
-                sink.Value(first + i, value);
-            }
+                if (!Emit(true, values, ref at, first + i, sink)) return false;
             return at == values.Length;
         }
         var done = 0;
@@ -120,11 +117,7 @@ static class PlainPages
                 var present = levels[0] == 1;
                 levels = levels[1..];
                 for (var i = 0; i < run; i++, done++)
-                {
-                    if (!present) { sink.Null(first + done); continue; }
-                    if (!Next(values, ref at, out var value)) return false;
-                    sink.Value(first + done, value);
-                }
+                    if (!Emit(present, values, ref at, first + done, sink)) return false;
             }
             else
             {
@@ -133,15 +126,20 @@ static class PlainPages
                 if (levels.Length < groups) return false;
                 for (var b = 0; b < groups; b++)
                     for (var bit = 0; bit < 8 && done < count; bit++, done++)
-                    {
-                        if ((levels[b] & (1 << bit)) == 0) { sink.Null(first + done); continue; }
-                        if (!Next(values, ref at, out var value)) return false;
-                        sink.Value(first + done, value);
-                    }
+                        if (!Emit((levels[b] & (1 << bit)) != 0, values, ref at, first + done, sink)) return false;
                 levels = levels[groups..];
             }
         }
         return at == values.Length;
+    }
+
+    /// <summary>Hands one row on: a null, or the next value.</summary>
+    static bool Emit(bool present, ReadOnlySpan<byte> values, ref int at, int row, IValueSink sink)
+    {
+        if (!present) { sink.Null(row); return true; }
+        if (!Next(values, ref at, out var value)) return false;
+        sink.Value(row, value);
+        return true;
     }
 
     /// <summary>The next PLAIN byte array: a 4-byte little-endian length, then the bytes.</summary>
@@ -156,15 +154,24 @@ static class PlainPages
         return true;
     }
 
+    /// <summary>An unsigned LEB128 varint that fits 32 bits (RLE run headers, Thrift lengths and sizes).</summary>
     static bool TryVarint(ref ReadOnlySpan<byte> data, out uint value)
     {
         value = 0;
-        for (var shift = 0; shift < 35; shift += 7)
+        if (!TryVarint64(ref data, out ulong wide) || wide > uint.MaxValue) return false;
+        value = (uint)wide;
+        return true;
+    }
+
+    static bool TryVarint64(ref ReadOnlySpan<byte> data, out ulong value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 70; shift += 7)
         {
             if (data.IsEmpty) return false;
             var b = data[0];
             data = data[1..];
-            value |= (uint)(b & 0x7F) << shift;
+            value |= (ulong)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return true;
         }
         return false;
@@ -244,19 +251,13 @@ static class PlainPages
             return true;
         }
 
+        /// <summary>A Thrift compact integer: a zigzag-encoded varint.</summary>
         static bool Long(ref ReadOnlySpan<byte> data, out long value)
         {
             value = 0;
-            ulong raw = 0;
-            for (var shift = 0; shift < 70; shift += 7)
-            {
-                if (data.IsEmpty) return false;
-                var b = data[0];
-                data = data[1..];
-                raw |= (ulong)(b & 0x7F) << shift;
-                if ((b & 0x80) == 0) { value = (long)(raw >> 1) ^ -(long)(raw & 1); return true; }
-            }
-            return false;
+            if (!TryVarint64(ref data, out ulong raw)) return false;
+            value = (long)(raw >> 1) ^ -(long)(raw & 1);
+            return true;
         }
 
         /// <summary>Skips a value of a compact-protocol type (structs and lists nested at most a few levels).</summary>

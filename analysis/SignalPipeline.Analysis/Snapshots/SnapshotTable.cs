@@ -222,22 +222,29 @@ public sealed class SnapshotTable
         public void Fill(int start, int n, ReadOnlyMemory<char>[] chars, ReadOnlySpan<int> defined)
         {
             for (int i = 0, j = 0; i < n; i++)
-            {
-                if (!defined.IsEmpty && defined[i] == 0) continue;
-                var text = chars[j++].Span;
-                if (Privacy.Pseudonymiser.TryValue(text, out values[start + i]) && SameKind(text[0])) { present[start + i] = true; continue; }
-                Interlocked.CompareExchange(ref odd, new string?[values.Length], null);
-                odd[start + i] = new string(text);
-            }
+                if (defined.IsEmpty || defined[i] != 0) Set(start + i, chars[j++].Span);
+        }
+
+        /// <summary>One row's value from its characters (Parquet.Net's reader).</summary>
+        public void Set(int row, ReadOnlySpan<char> text)
+        {
+            if (Privacy.Pseudonymiser.TryValue(text, out values[row]) && SameKind(text[0])) present[row] = true;
+            else Odd(row, new string(text));
         }
 
         /// <summary>One row's value from its UTF-8 bytes (the plain-page reader).</summary>
         public void Set(int row, ReadOnlySpan<byte> utf8)
         {
-            if (Privacy.Pseudonymiser.TryValue(utf8, out values[row]) && SameKind((char)utf8[0])) { present[row] = true; return; }
+            if (Privacy.Pseudonymiser.TryValue(utf8, out values[row]) && SameKind((char)utf8[0])) present[row] = true;
+            else Odd(row, System.Text.Encoding.UTF8.GetString(utf8));
+        }
+
+        /// <summary>A value that is not a pseudonym of the column's kind: kept as text, and the column stays strings.</summary>
+        void Odd(int row, string text)
+        {
             present[row] = false;
             Interlocked.CompareExchange(ref odd, new string?[values.Length], null);
-            odd[row] = System.Text.Encoding.UTF8.GetString(utf8);
+            odd[row] = text;
         }
 
         public void Clear(int row) => present[row] = false;
