@@ -42,7 +42,9 @@ public sealed class AnoModel : ISignalModel
             return [];
         }
         var result = PcaAnomalyScorer.Score(rows, (int)ctx.P("rank"), (int)ctx.P("oversampling"), (int)ctx.P("seed"));
-        var sorted = result.Scores.Order().ToArray();
+        // Array.Sort on the doubles themselves: LINQ's Order() took ~0.2 s for a city's half a million scores.
+        var sorted = result.Scores.ToArray();
+        Array.Sort(sorted);
         double Quantile(double q) => sorted[Math.Clamp((int)Math.Ceiling(q / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
         var threshold = Math.Max(Quantile((double)ctx.P("percentile")), (double)ctx.P("min_score"));
 

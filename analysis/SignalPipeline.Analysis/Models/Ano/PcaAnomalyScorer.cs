@@ -24,11 +24,21 @@ public static class PcaAnomalyScorer
         var d = raw[0].Length;
         var mean = new double[d];
         var std = new double[d];
+        var varies = new bool[d];
+        // Row by row: each feature's sum still runs over the rows in order (the same numbers as a loop per feature),
+        // but every row is fetched once per pass. The rows are in pseudonym order, scattered in memory: a loop per
+        // feature fetched each row fourteen times and took ~0.8 s of a city night.
+        foreach (var row in raw) for (var j = 0; j < d; j++) mean[j] += row[j];
+        for (var j = 0; j < d; j++) mean[j] /= n;
+        foreach (var row in raw)
+            for (var j = 0; j < d; j++)
+            {
+                var x = row[j] - mean[j];
+                std[j] += x * x;
+                varies[j] |= Math.Abs(x) > 1e-9;
+            }
         for (var j = 0; j < d; j++)
         {
-            for (var i = 0; i < n; i++) mean[j] += raw[i][j];
-            mean[j] /= n;
-            for (var i = 0; i < n; i++) std[j] += Math.Pow(raw[i][j] - mean[j], 2);
             std[j] = Math.Sqrt(std[j] / n);
             if (std[j] < 1e-9) std[j] = 1; // a constant feature carries no information; it stays 0 after centring
         }
@@ -40,7 +50,7 @@ public static class PcaAnomalyScorer
         });
         // The subspace cannot have more dimensions than there are varying features (or rows): otherwise the
         // randomised solver returns NaN eigenvectors.
-        var varying = Enumerable.Range(0, d).Count(j => raw.Any(r => Math.Abs(r[j] - mean[j]) > 1e-9));
+        var varying = varies.Count(v => v);
         rank = Math.Min(rank, Math.Min(varying - 1, n - 2));
         if (rank < 1) return new AnoScores(new double[n], raw.Select(_ => new double[d]).ToArray(), "");
 
