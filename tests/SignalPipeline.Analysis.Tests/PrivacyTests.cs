@@ -115,6 +115,49 @@ public class PrivacyTests
     }
 
     [Fact]
+    public void Aes_gcm_sealer_matches_the_platform_bit_for_bit()
+    {
+        // The envelopes are sealed on the processor's AES instructions where it has them; the platform (OpenSSL) is
+        // the reference. Every plaintext length across the block boundaries, associated data of 0-70 bytes.
+        var key = RandomNumberGenerator.GetBytes(32);
+        using var sealer = AesGcmSealer.TryCreate(key);
+        if (!AesGcmSealer.IsSupported) { Assert.Null(sealer); return; }
+        Assert.NotNull(sealer);
+        var random = new Random(4231);
+        using var platform = new AesGcm(key, 16);
+        for (var length = 0; length <= 300; length++)
+        {
+            var plain = RandomNumberGenerator.GetBytes(length);
+            var associated = RandomNumberGenerator.GetBytes(random.Next(0, 71));
+            var nonce = RandomNumberGenerator.GetBytes(12);
+            var (expected, expectedTag, actual, actualTag) = (new byte[length], new byte[16], new byte[length], new byte[16]);
+            platform.Encrypt(nonce, plain, expected, expectedTag, associated);
+            sealer.Encrypt(nonce, plain, actual, actualTag, associated);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedTag, actualTag);
+            var opened = new byte[length];
+            platform.Decrypt(nonce, actual, actualTag, opened, associated);
+            Assert.Equal(plain, opened);
+        }
+        // Other keys: the key schedule, not only the data path.
+        for (var k = 0; k < 50; k++)
+        {
+            var otherKey = RandomNumberGenerator.GetBytes(32);
+            using var mine = AesGcmSealer.TryCreate(otherKey)!;
+            using var theirs = new AesGcm(otherKey, 16);
+            var plain = RandomNumberGenerator.GetBytes(97);
+            var nonce = RandomNumberGenerator.GetBytes(12);
+            var (expected, expectedTag, actual, actualTag) = (new byte[97], new byte[16], new byte[97], new byte[16]);
+            theirs.Encrypt(nonce, plain, expected, expectedTag, "brp|P1"u8);
+            mine.Encrypt(nonce, plain, actual, actualTag, "brp|P1"u8);
+            Assert.Equal(expected, actual);
+            Assert.Equal(expectedTag, actualTag);
+        }
+        sealer.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => sealer.Encrypt(new byte[12], [1], new byte[1], new byte[16], []));
+    }
+
+    [Fact]
     public void Envelope_round_trips_and_detects_tampering_and_moving()
     {
         var env = new IdentityEnvelope(TestData.EnvelopeKey, "e1");

@@ -151,7 +151,7 @@ public static class Bench
             loaded[source] = new LoadedSnapshot(new SnapshotManifest { SnapshotId = source, Source = source, Date = Date.ToString("yyyy-MM-dd"), FileName = Path.GetFileName(file), Sha256 = "", Status = "accepted", ResidentsPerPc4 = result.ResidentsPerPc4 }, null!);
         }
         var ingestSeconds = ingestWatch.Elapsed.TotalSeconds;
-        log.WriteLine($"GC after ingest: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F2} GB");
+        log.WriteLine($"GC after ingest: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F2} GB; JIT {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F2} s for {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods");
         stages.Add(new("parse", IngestTimings.Seconds(timings.Parse), ingestRows, Rss()));
         stages.Add(new("validate", IngestTimings.Seconds(timings.Validate), ingestRows, Rss()));
         stages.Add(new("pseudonymise", IngestTimings.Seconds(timings.Pseudonymise), ingestRows, Rss()));
@@ -183,7 +183,7 @@ public static class Bench
         var ours = outcome.Record.Models.Where(m => approvedRules.Contains(m.Model)).ToDictionary(m => m.Model, m => m.New);
         ourPeak.Pause();
 
-        log.WriteLine($"nightly done in {nightlySeconds:F1} s");
+        log.WriteLine($"nightly done in {nightlySeconds:F1} s; JIT so far {System.Runtime.JitInfo.GetCompilationTime().TotalSeconds:F2} s for {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods");
         // Peer: DuckDB evaluates the six rules over the same Parquet files.
         var duckWatch = Stopwatch.StartNew();
         var duck = DuckDbRules(snapshotDir, Date, "1771");

@@ -17,6 +17,9 @@ public sealed class IdentityEnvelope
     readonly byte[] key;
     // AesGcm expands the key once; reusing one instance per thread avoids doing it for every row.
     readonly ThreadLocal<AesGcm> gcm;
+    // Sealing on the processor's AES instructions where it has them (~5x cheaper per row than the platform's call);
+    // opening always goes through the platform, whose tag check verifies what was sealed.
+    readonly AesGcmSealer? sealer;
 
     public string KeyVersion { get; }
 
@@ -26,6 +29,7 @@ public sealed class IdentityEnvelope
         this.key = key;
         KeyVersion = keyVersion;
         gcm = new ThreadLocal<AesGcm>(() => new AesGcm(this.key, 16));
+        sealer = AesGcmSealer.TryCreate(key);
     }
 
     public byte[] Seal(string associated, IReadOnlyDictionary<string, string> fields) => Seal(associated, "", fields.ToArray());
@@ -58,7 +62,8 @@ public sealed class IdentityEnvelope
         Span<byte> ad = adChars <= 256 ? stackalloc byte[adChars * 3] : new byte[adChars * 3];
         var adLength = Encoding.UTF8.GetBytes(associated, ad);
         adLength += Encoding.UTF8.GetBytes(associatedTail, ad[adLength..]);
-        gcm.Value!.Encrypt(output.AsSpan(1, 12), plain, output.AsSpan(Header), output.AsSpan(13, 16), ad[..adLength]);
+        if (sealer is not null) sealer.Encrypt(output.AsSpan(1, 12), plain, output.AsSpan(Header), output.AsSpan(13, 16), ad[..adLength]);
+        else gcm.Value!.Encrypt(output.AsSpan(1, 12), plain, output.AsSpan(Header), output.AsSpan(13, 16), ad[..adLength]);
         CryptographicOperations.ZeroMemory(plain);
         return output;
     }
