@@ -49,6 +49,8 @@ sealed class RowProcessor
     // Per schema column (schema order): its position in the delivered row or -1, and its ordinal in the snapshot row.
     readonly ColumnSpec[] specs;
     readonly int[] cellIndex, ordinal;
+    // Per schema column: an address part (postcode, huisnummer, …), handled together after the others.
+    readonly bool[] addressPart;
     readonly int postcode, huisnummer, huisletter, toevoeging, vbo, functie, vboOrdinal;
     readonly int[][] oneOf;
     readonly bool anyAddressColumn;
@@ -62,6 +64,7 @@ sealed class RowProcessor
         int At(string name) => index.TryGetValue(name, out var i) ? i : -1;
         cellIndex = specs.Select(s => At(s.Name)).ToArray();
         ordinal = specs.Select(s => layout.Ordinal(s.Name)).ToArray();
+        addressPart = specs.Select(s => AddressParts.Contains(s.Name)).ToArray();
         (postcode, huisnummer, huisletter, toevoeging, vbo) = (At("postcode"), At("huisnummer"), At("huisletter"), At("huisnummertoevoeging"), At("verblijfsobject_id"));
         anyAddressColumn = postcode >= 0 || huisnummer >= 0 || huisletter >= 0 || toevoeging >= 0;
         oneOf = schema.OneOfRequired.Select(g => g.Select(At).ToArray()).ToArray();
@@ -167,7 +170,7 @@ sealed class RowProcessor
         for (var s = 0; s < specs.Length; s++)
         {
             var spec = specs[s];
-            if (Array.IndexOf(AddressParts, spec.Name) >= 0) continue; // handled together below
+            if (addressPart[s]) continue; // handled together below
             var value = Trimmed(cells, cellIndex[s]);
             if (value is null)
             {
