@@ -40,6 +40,7 @@ public sealed class LinkedWorld
     readonly ByObject<Registration> registrations;
     readonly ByObject<Permit> permits;
     readonly ByObject<EnforcementCase> enforcement;
+    readonly Lazy<int[]> territoryInPseudonymOrder;
 
     /// <summary>Every BAG verblijfsobject once (a later row of the same id replaces the earlier one in its place).</summary>
     public IReadOnlyList<Vbo> Objects => objects;
@@ -62,7 +63,12 @@ public sealed class LinkedWorld
         Territory = territory;
         inTerritory = objects.Select(v => territory.Contains(v.Gemeente)).ToArray();
         RegistrationsAtUnknownVbo = unknown; Unlinked = unlinked; AllEnforcement = allEnforcement;
+        territoryInPseudonymOrder = new(() => PseudonymOrder.Sort(Enumerable.Range(0, objects.Length).Where(i => inTerritory[i]).ToArray(), i => objects[i].Id));
     }
+
+    /// <summary>The indexes of the objects inside the territory, in the ordinal order of their pseudonyms: sorted once
+    /// per run, on first use, for every model that walks objects in a stable order (ANO, the control sample).</summary>
+    public IReadOnlyList<int> TerritoryInPseudonymOrder => territoryInPseudonymOrder.Value;
 
     public bool InTerritory(string vboOrGemeente) => Territory.Contains(vboOrGemeente);
     /// <summary>Object <paramref name="index"/> lies in the run's territory (its gemeentecode).</summary>

@@ -31,10 +31,11 @@ public sealed class CtlModel : ISignalModel
         ctx.Facts["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Ordinal order first, so the same seed over the same snapshots draws the same objects (replay).
         var world = ctx.World;
-        var eligible = Enumerable.Range(0, world.Objects.Count)
-            .Where(v => world.InTerritory(v) && Inhabited(world.RegistrationsAt(v)) && !ctx.RaisedObjects.Contains(world.Objects[v].Id))
-            .Select(v => world.Objects[v].Id);
-        var candidates = PseudonymOrder.Sort(eligible).ToList();
+        // The territory's objects in pseudonym order (shared with ANO, which sorted them already), filtered: the order
+        // the seeded draw below depends on.
+        var candidates = world.TerritoryInPseudonymOrder
+            .Where(v => Inhabited(world.RegistrationsAt(v)) && !ctx.RaisedObjects.Contains(world.Objects[v].Id))
+            .Select(v => world.Objects[v].Id).ToList();
         var random = new Random(seed);
         var size = (int)Math.Min(ctx.P("sample_size"), candidates.Count);
         // A partial Fisher–Yates shuffle: the first `size` are a uniform sample.

@@ -12,7 +12,7 @@ public static class AnoFeatures
     public static (string[] VboIds, float[][] Rows) Compute(ModelContext ctx, decimal m2Cap)
     {
         var world = ctx.World;
-        var order = PseudonymOrder.Sort(Enumerable.Range(0, world.Objects.Count).Where(world.InTerritory).ToArray(), v => world.Objects[v].Id);
+        var order = world.TerritoryInPseudonymOrder;
         var ids = order.Select(v => world.Objects[v].Id).ToArray();
         var byObject = new float[world.Objects.Count][];
         var window = new Windows(ctx.ReferenceDate);
