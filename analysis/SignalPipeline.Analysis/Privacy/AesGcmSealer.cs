@@ -81,22 +81,13 @@ public sealed class AesGcmSealer : IDisposable
     void EncryptTwo(ref Vector128<byte> a, ref Vector128<byte> b)
     {
         var k = roundKeys;
-        _ = k[14];
         var x = a ^ k[0];
         var y = b ^ k[0];
-        x = Aes.Encrypt(x, k[1]); y = Aes.Encrypt(y, k[1]);
-        x = Aes.Encrypt(x, k[2]); y = Aes.Encrypt(y, k[2]);
-        x = Aes.Encrypt(x, k[3]); y = Aes.Encrypt(y, k[3]);
-        x = Aes.Encrypt(x, k[4]); y = Aes.Encrypt(y, k[4]);
-        x = Aes.Encrypt(x, k[5]); y = Aes.Encrypt(y, k[5]);
-        x = Aes.Encrypt(x, k[6]); y = Aes.Encrypt(y, k[6]);
-        x = Aes.Encrypt(x, k[7]); y = Aes.Encrypt(y, k[7]);
-        x = Aes.Encrypt(x, k[8]); y = Aes.Encrypt(y, k[8]);
-        x = Aes.Encrypt(x, k[9]); y = Aes.Encrypt(y, k[9]);
-        x = Aes.Encrypt(x, k[10]); y = Aes.Encrypt(y, k[10]);
-        x = Aes.Encrypt(x, k[11]); y = Aes.Encrypt(y, k[11]);
-        x = Aes.Encrypt(x, k[12]); y = Aes.Encrypt(y, k[12]);
-        x = Aes.Encrypt(x, k[13]); y = Aes.Encrypt(y, k[13]);
+        for (var r = 1; r < 14; r++)
+        {
+            x = Aes.Encrypt(x, k[r]);
+            y = Aes.Encrypt(y, k[r]);
+        }
         a = Aes.EncryptLast(x, k[14]);
         b = Aes.EncryptLast(y, k[14]);
     }
