@@ -21,9 +21,13 @@ public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, str
 
     public decimal P(string name) => Parameters[name];
 
-    /// <summary>Windows count back from the reference date, both ends inclusive; partial or future dates are outside.</summary>
-    public bool Within(DateOnly? date, decimal days) =>
-        date is { } d && d <= ReferenceDate && d >= ReferenceDate.AddDays(-(int)days);
+    /// <summary>Windows count back from the reference date, both ends inclusive; partial or future dates are outside.
+    /// Compared as day numbers: ANO asks this for every registration of a city.</summary>
+    public bool Within(DateOnly? date, int days) =>
+        date is { } d && d.DayNumber <= ReferenceDate.DayNumber && d.DayNumber >= ReferenceDate.DayNumber - days;
+
+    /// <summary>A window given as a model parameter (whole days).</summary>
+    public bool Within(DateOnly? date, decimal days) => Within(date, (int)days);
 
     /// <summary>A signal of this model, its id from the pseudonymised key (docs/contracts/models.md "Signal identity").</summary>
     public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence) =>

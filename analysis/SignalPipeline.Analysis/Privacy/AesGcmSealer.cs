@@ -39,20 +39,13 @@ public sealed class AesGcmSealer : IDisposable
     {
         k[0] = a;
         k[1] = b;
-        // The round constant must be an immediate of the instruction: one line per round.
-        k[2] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x01)));
-        k[3] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[4] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x02)));
-        k[5] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[6] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x04)));
-        k[7] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[8] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x08)));
-        k[9] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[10] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x10)));
-        k[11] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[12] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x20)));
-        k[13] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
-        k[14] = Mix(a, Broadcast3(Aes.KeygenAssist(b, 0x40)));
+        // Runs once per key: the round constant goes to the instruction as a variable (the JIT picks the immediate).
+        ReadOnlySpan<byte> roundConstants = [0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40];
+        for (var i = 0; i < roundConstants.Length; i++)
+        {
+            k[2 * i + 2] = a = Mix(a, Broadcast3(Aes.KeygenAssist(b, roundConstants[i])));
+            if (2 * i + 3 < k.Length) k[2 * i + 3] = b = Mix(b, Broadcast2(Aes.KeygenAssist(a, 0x00)));
+        }
 
         static Vector128<byte> Broadcast3(Vector128<byte> x) => Sse2.Shuffle(x.AsUInt32(), 0xFF).AsByte();
         static Vector128<byte> Broadcast2(Vector128<byte> x) => Sse2.Shuffle(x.AsUInt32(), 0xAA).AsByte();

@@ -15,28 +15,18 @@ public static class AnoFeatures
         var order = world.TerritoryInPseudonymOrder;
         var ids = order.Select(v => world.Objects[v].Id).ToArray();
         var byObject = new float[world.Objects.Count][];
-        var window = new Windows(ctx.ReferenceDate);
         // Each row reads the linked world only: rows are computed side by side, a range of objects per task, each into
         // its own slot, in the world's own order (memory is walked front to back), then put in pseudonym order.
         Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, world.Objects.Count, 16_384),
-            range => Fill(world, window, m2Cap, range.Item1, range.Item2, byObject));
+            range => Fill(ctx, m2Cap, range.Item1, range.Item2, byObject));
         var rows = order.Select(v => byObject[v]).ToArray();
         return (ids, rows);
     }
 
-    /// <summary>The date windows as day numbers: the same test as <see cref="ModelContext.Within"/> (both ends
-    /// inclusive, future dates outside), without its decimal arithmetic per registration.</summary>
-    readonly record struct Windows(DateOnly ReferenceDate)
+    /// <summary>The feature rows of objects <paramref name="from"/> to <paramref name="to"/> inside the territory.</summary>
+    static void Fill(ModelContext ctx, decimal m2Cap, int from, int to, float[][] byObject)
     {
-        readonly int today = ReferenceDate.DayNumber;
-        public bool Within(DateOnly? date, int days) => date is { } d && d.DayNumber <= today && d.DayNumber >= today - days;
-    }
-
-    // Compiled optimised on its first call: it runs once a night over half a million objects, and its first pass
-    // would otherwise run as unoptimised code until the runtime's tiering caught up (~0.5 s of a cold city night).
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    static void Fill(LinkedWorld world, Windows window, decimal m2Cap, int from, int to, float[][] byObject)
-    {
+        var world = ctx.World;
         for (var v = from; v < to; v++)
         {
             if (!world.InTerritory(v)) continue;
@@ -48,10 +38,10 @@ public static class AnoFeatures
             {
                 if (r.FunctieAdres != "W") continue;
                 residents++;
-                if (window.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) recent++;
+                if (ctx.Within(Extracts.Dates.ToDateOnly(r.DatumAanvang), 365)) recent++;
             }
-            foreach (var c in world.EnforcementAt(v)) if (c.Type != "controle" && c.Status != "ingetrokken" && window.Within(c.DatumStart, 730)) enforcement++;
-            foreach (var p in world.PermitsAt(v)) if (p.Status is "aangevraagd" or "verleend" && window.Within(p.DatumAanvraag, 730)) permits++;
+            foreach (var c in world.EnforcementAt(v)) if (c.Type != "controle" && c.Status != "ingetrokken" && ctx.Within(c.DatumStart, 730)) enforcement++;
+            foreach (var p in world.PermitsAt(v)) if (p.Status is "aangevraagd" or "verleend" && ctx.Within(p.DatumAanvraag, 730)) permits++;
             var m2 = residents == 0 ? (float)m2Cap : (float)Math.Min(m2Cap, (decimal)vbo.Oppervlakte / residents);
             byObject[v] = [residents, registrations - residents, m2, residents == 0 ? 0f : recent / (float)residents, enforcement, permits, vbo.HasWoonfunctie ? 1f : 0f];
         }
