@@ -1,5 +1,4 @@
 using Parquet;
-using Parquet.Schema;
 
 namespace SignalPipeline.Analysis.Snapshots;
 
@@ -26,41 +25,24 @@ public static class SnapshotMinimiser
     public static async Task<MinimiseCounts> RewriteAsync(Stream input, Stream output, SignalReferences references, MinimiseTo to, CancellationToken ct = default)
     {
         await using var reader = await ParquetReader.CreateAsync(input, null, false, ct);
-        var fields = reader.Schema.GetDataFields();
-        var strings = fields.Where(f => f.Name != SnapshotTable.EnvelopeColumn).ToList();
-        var envelopeField = fields.FirstOrDefault(f => f.Name == SnapshotTable.EnvelopeColumn);
-        // The same shape SnapshotSpool writes: nullable strings, then the nullable binary envelope.
-        var outStrings = strings.Select(f => new DataField<string>(f.Name, true)).ToList();
-        var outEnvelope = new DataField<byte[]>(SnapshotTable.EnvelopeColumn, true);
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema([.. outStrings, outEnvelope]), output, null, false, ct);
+        var text = reader.Schema.GetDataFields().Select(f => f.Name).Where(n => n != SnapshotTable.EnvelopeColumn).ToList();
+        // The same layout SnapshotSpool writes: the text columns in their order, then the envelope.
+        var writer = new PlainParquetWriter(output, text, SnapshotTable.EnvelopeColumn);
         long rowsKept = 0, rowsRemoved = 0, envelopesKept = 0, envelopesDropped = 0;
-        var wrote = false;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
-            using var group = reader.OpenRowGroupReader(g);
-            var n = (int)group.RowCount;
-            var values = new Dictionary<string, string?[]>(StringComparer.Ordinal);
-            foreach (var f in strings)
-            {
-                var buf = new string?[n];
-                await group.ReadAsync(f, buf.AsMemory(), null, ct);
-                values[f.Name] = buf;
-            }
-            var envelopes = new byte[]?[n];
-            if (envelopeField is not null) await group.ReadAsync(envelopeField, envelopes.AsMemory(), null, ct);
-
-            var behind = references.IsBehind(name => values.GetValueOrDefault(name), n);
+            var group = await SnapshotGroup.ReadAsync(reader, g, text, ct);
+            var n = group.Rows;
+            var columns = text.Select((name, c) => (name, c)).ToDictionary(p => p.name, p => group.Text[p.c], StringComparer.Ordinal);
+            var behind = references.IsBehind(name => columns.GetValueOrDefault(name), n);
             var keep = to == MinimiseTo.RowsBehindSignals ? Enumerable.Range(0, n).Where(i => behind[i]).ToArray() : Enumerable.Range(0, n).ToArray();
             rowsKept += keep.Length;
             rowsRemoved += n - keep.Length;
             for (var i = 0; i < n; i++)
-                if (envelopes[i] is not null) { if (behind[i]) envelopesKept++; else envelopesDropped++; }
-            if (keep.Length == 0 && (wrote || g < reader.RowGroupCount - 1)) continue; // an empty file still gets one (empty) group
-            using var outGroup = writer.CreateRowGroup();
-            foreach (var f in outStrings) await outGroup.WriteAsync(f, keep.Select(i => values[f.Name][i]).ToArray(), null);
-            await outGroup.WriteAsync(outEnvelope, keep.Select(i => behind[i] ? envelopes[i] : null).ToArray(), null);
-            wrote = true;
+                if (group.Envelopes[i] is not null) { if (behind[i]) envelopesKept++; else envelopesDropped++; }
+            await group.WriteAsync(writer, keep, i => behind[i], ct);
         }
+        await writer.FinishAsync(ct);
         return new MinimiseCounts(rowsKept, rowsRemoved, envelopesKept, envelopesDropped);
     }
 }

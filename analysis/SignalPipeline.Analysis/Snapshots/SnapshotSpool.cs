@@ -1,5 +1,4 @@
 using Parquet;
-using Parquet.Schema;
 
 namespace SignalPipeline.Analysis.Snapshots;
 
@@ -9,17 +8,12 @@ namespace SignalPipeline.Analysis.Snapshots;
 public sealed class SnapshotSpool : IAsyncDisposable
 {
     public const int ChunkSize = 8_192;
-    /// <summary>Parquet settings of the spool and the snapshot: Snappy, and dictionary encoding decided from a sample,
-    /// so columns of unique pseudonyms skip the dictionary attempt instead of scanning every value for it.</summary>
-    static readonly ParquetOptions Options = new() { DictionaryEncodingSampleSize = 1_000 };
-    readonly List<DataField<string>> fields;
-    readonly DataField<byte[]> envelopeField = new(SnapshotTable.EnvelopeColumn, true);
     string?[][] chunk;
     byte[]?[] chunkEnvelopes = new byte[]?[ChunkSize];
     int chunkCount;
     readonly FileStream temp;
     readonly List<ulong> dropped = [];
-    ParquetWriter? writer;
+    PlainParquetWriter? writer;
     // A full chunk is encoded on the thread pool while the next one fills; one at a time, in order.
     Task pendingFlush = Task.CompletedTask;
     (string?[][] Values, byte[]?[] Envelopes)? spare;
@@ -32,14 +26,11 @@ public sealed class SnapshotSpool : IAsyncDisposable
     public SnapshotSpool(IReadOnlyList<string> columnNames)
     {
         ColumnNames = columnNames.Where(c => c != "_scratch").ToList();
-        fields = ColumnNames.Select(n => new DataField<string>(n, true)).ToList();
         chunk = NewChunk();
         temp = TempFiles.Create("spool", ".parquet");
     }
 
     string?[][] NewChunk() => ColumnNames.Select(_ => new string?[ChunkSize]).ToArray();
-
-    ParquetSchema Schema => new([.. fields, envelopeField]);
 
     /// <summary>Adds a row (values in <see cref="ColumnNames"/> order; a trailing scratch slot is ignored).</summary>
     public ValueTask<int> AddAsync(string?[] row, byte[]? envelope, CancellationToken ct = default)
@@ -79,12 +70,8 @@ public sealed class SnapshotSpool : IAsyncDisposable
         pendingFlush = Task.Run(async () =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            writer ??= await ParquetWriter.CreateAsync(Schema, temp, Options, false, ct);
-            using (var group = writer.CreateRowGroup())
-            {
-                for (var c = 0; c < fields.Count; c++) await group.WriteAsync(fields[c], new ArraySegment<string?>(values[c], 0, n), null);
-                await group.WriteAsync(envelopeField, new ArraySegment<byte[]?>(envelopes, 0, n), null);
-            }
+            writer ??= NewWriter(temp);
+            await writer.WriteRowGroupAsync(values, envelopes, 0, n, ct);
             // Cleared, so no row outlives its chunk in memory.
             foreach (var column in values) Array.Clear(column, 0, n);
             Array.Clear(envelopes, 0, n);
@@ -93,41 +80,34 @@ public sealed class SnapshotSpool : IAsyncDisposable
         }, ct);
     }
 
+    PlainParquetWriter NewWriter(Stream output) => new(output, ColumnNames, SnapshotTable.EnvelopeColumn);
+
     /// <summary>Writes the snapshot: every live row, in delivery order, one row group per spooled chunk. When no row was
     /// superseded the spool already is the snapshot and is copied as it is.</summary>
     public async Task WriteParquetAsync(Stream output, CancellationToken ct = default)
     {
         await FlushAsync(ct);
         await pendingFlush;
-        if (writer is not null) { await writer.DisposeAsync(); writer = null; }
-        if (Count > 0 && LiveCount == Count)
+        if (writer is not null) { await writer.FinishAsync(ct); writer = null; }
+        if (Count == 0) { await NewWriter(output).FinishAsync(ct); return; }
+        if (LiveCount == Count)
         {
             temp.Position = 0;
             await temp.CopyToAsync(output, ct);
             return;
         }
-        await using var outWriter = await ParquetWriter.CreateAsync(Schema, output, Options, false, ct);
-        if (Count == 0) { using var empty = outWriter.CreateRowGroup(); foreach (var f in fields) await empty.WriteAsync(f, Array.Empty<string?>(), null); await empty.WriteAsync(envelopeField, Array.Empty<byte[]?>(), null); return; }
+        var outWriter = NewWriter(output);
         temp.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(temp, null, true, ct);
         var start = 0;
         for (var g = 0; g < reader.RowGroupCount; g++)
         {
-            using var group = reader.OpenRowGroupReader(g);
-            var n = (int)group.RowCount;
-            var keep = Enumerable.Range(0, n).Where(i => !IsDropped(start + i)).ToArray();
-            using var outGroup = outWriter.CreateRowGroup();
-            foreach (var f in fields)
-            {
-                var values = new string?[n];
-                await group.ReadAsync(f, values.AsMemory(), null, ct);
-                await outGroup.WriteAsync(f, keep.Select(i => values[i]).ToArray(), null);
-            }
-            var env = new byte[]?[n];
-            await group.ReadAsync(envelopeField, env.AsMemory(), null, ct);
-            await outGroup.WriteAsync(envelopeField, keep.Select(i => env[i]).ToArray(), null);
-            start += n;
+            var group = await SnapshotGroup.ReadAsync(reader, g, ColumnNames, ct);
+            var keep = Enumerable.Range(0, group.Rows).Where(i => !IsDropped(start + i)).ToArray();
+            await group.WriteAsync(outWriter, keep, _ => true, ct);
+            start += group.Rows;
         }
+        await outWriter.FinishAsync(ct);
     }
 
     /// <summary>The finished snapshot as a table (tests, small files).</summary>
@@ -143,7 +123,6 @@ public sealed class SnapshotSpool : IAsyncDisposable
     {
         // A failed flush has already failed the add or the write that awaited it; here the files are only cleaned up.
         try { await pendingFlush; } catch (Exception) { }
-        if (writer is not null) await writer.DisposeAsync();
         await temp.DisposeAsync();
     }
 }
