@@ -6,8 +6,9 @@ namespace SignalPipeline.Analysis.Snapshots;
 
 /// <summary>Writes a snapshot's Parquet file the way <see cref="PlainPages"/> reads it: every column optional
 /// BYTE_ARRAY (text as UTF-8 strings, the envelope as plain bytes), one PLAIN data page per column per row group with RLE
-/// definition levels, no dictionary and no min/max statistics. Text is Snappy-compressed; the envelope column is stored
-/// as it is, since sealed bytes do not compress (Snappy saved 0.3% on them and cost a fifth of the spool's time).
+/// definition levels, no dictionary and no min/max statistics. A text column is Snappy-compressed when that pays: its first
+/// chunk is tried, and a column Snappy shrinks by less than a fifth (pseudonyms: ~12%, being random hex) is stored as it is
+/// from then on, as is the envelope column (sealed bytes do not compress: 0.3%). Codes and dates shrink 3-15×.
 /// Parquet.Net wrote the same layout before (docs/performance.md, issue 17, sixth step), but went through a character
 /// array per value and computed statistics nobody reads: a fifth of the ingest's processor time.</summary>
 public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> textColumns, string? binaryColumn)
@@ -15,7 +16,11 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
     const int ByteArray = 6, Optional = 1, Utf8 = 0, DataPage = 0, Plain = 0, Rle = 3, Uncompressed = 0, Snappy = 1;
     static readonly byte[] Magic = "PAR1"u8.ToArray();
 
+    /// <summary>Below this share of the original size a compressed chunk is worth the reader's and the writer's time.</summary>
+    const double WorthCompressing = 0.8;
     readonly List<RowGroup> groups = [];
+    /// <summary>Per text column: compressed while unknown (null) or worth it (true).</summary>
+    readonly bool?[] compressing = new bool?[textColumns.Count];
     long position;
     byte[] page = new byte[1 << 16];
     byte[] packed = new byte[1 << 16];
@@ -47,7 +52,7 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
                 BinaryPrimitives.WriteInt32LittleEndian(page.AsSpan(size), length);
                 size += 4 + length;
             }
-            chunks.Add(Page(textColumns[c], page.AsSpan(0, size), count, nulls, compress: true));
+            chunks.Add(Page(textColumns[c], page.AsSpan(0, size), count, nulls, ref compressing[c]));
         }
         if (binary is not null)
         {
@@ -64,7 +69,8 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
                 v.CopyTo(page.AsSpan(size + 4));
                 size += 4 + v.Length;
             }
-            chunks.Add(Page(binaryColumn!, page.AsSpan(0, size), count, nulls, compress: false));
+            bool? never = false;
+            chunks.Add(Page(binaryColumn!, page.AsSpan(0, size), count, nulls, ref never));
         }
         groups.Add(new RowGroup(chunks, count));
         await Flush(ct);
@@ -153,14 +159,16 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
         return at;
     }
 
-    /// <summary>Appends a page (header and body) to the row group's bytes and returns its column chunk.</summary>
-    Chunk Page(string name, ReadOnlySpan<byte> body, int values, int nulls, bool compress)
+    /// <summary>Appends a page (header and body) to the row group's bytes and returns its column chunk; the first chunk of
+    /// a column that may be compressed decides whether the column is (<paramref name="compress"/>).</summary>
+    Chunk Page(string name, ReadOnlySpan<byte> body, int values, int nulls, ref bool? compress)
     {
-        if (compress)
+        if (compress != false)
         {
             Reserve(ref packed, Snappier.Snappy.GetMaxCompressedLength(body.Length));
             var length = Snappier.Snappy.Compress(body, packed);
-            return Append(name, Snappy, packed.AsSpan(0, length), body.Length, values, nulls);
+            compress ??= length < WorthCompressing * body.Length;
+            if (compress == true) return Append(name, Snappy, packed.AsSpan(0, length), body.Length, values, nulls);
         }
         return Append(name, Uncompressed, body, body.Length, values, nulls);
     }
