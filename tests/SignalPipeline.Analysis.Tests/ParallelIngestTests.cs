@@ -209,6 +209,31 @@ public class ParallelIngestTests
         Assert.Equal(-1, none);
     }
 
+    /// <summary>The link's batched lookup over a key column, and its one-probe get-or-add, agree with single lookups:
+    /// rows without a key and keys not in the index give -1.</summary>
+    [Fact]
+    public void The_key_index_looks_up_a_column_in_batches_as_one_by_one()
+    {
+        var random = new Random(5);
+        string Pseudonym() => $"V{random.NextInt64():x16}{random.NextInt64():x16}";
+        var known = Enumerable.Range(0, 5_000).Select(_ => Pseudonym()).ToArray();
+        var index = new KeyIndex(known.Length);
+        for (var i = 0; i < known.Length; i++)
+        {
+            Assert.True(Pseudonymiser.TryValue(known[i], out var key));
+            Assert.Equal(i, index.GetOrAdd(key, i));
+            Assert.Equal(i, index.GetOrAdd(key, 99_999)); // already there: its own value, unchanged
+        }
+        // 1 003 rows (not a whole number of batches): known keys, unknown keys and rows without a key.
+        var column = KeyColumn.Parse(Enumerable.Range(0, 1_003).Select(r => r % 3 == 0 ? null : r % 3 == 1 ? known[random.Next(known.Length)] : Pseudonym()).ToList())!;
+        var found = new int[1_000];
+        index.Lookup(column, 3, 1_003, found);
+        for (var r = 3; r < 1_003; r++)
+            Assert.Equal(column.TryGet(r, out var key) && index.TryGetValue(key, out var value) ? value : -1, found[r - 3]);
+        Assert.Contains(found, v => v >= 0);
+        Assert.Contains(-1, found);
+    }
+
     [Fact]
     public void Pseudonyms_sort_by_their_value_in_exactly_the_ordinal_order()
     {

@@ -32,6 +32,8 @@ public sealed record EnforcementCase(string Zaak, string Type, string Status, Da
 public sealed class LinkedWorld
 {
     const int NoObject = -1, Dropped = -2;
+    /// <summary>How many rows ahead a sequential index build touches the slot it will need (<see cref="KeyIndex.Touch"/>).</summary>
+    const int Ahead = 8;
     readonly Vbo[] objects;
     readonly bool[] inTerritory;
     readonly KeyIndex indexOf;
@@ -124,9 +126,9 @@ public sealed class LinkedWorld
         var (idKind, addressKind) = ('\0', '\0');
         if (tables.TryGetValue("bag", out var bag))
         {
-            var id = bag.Column("verblijfsobject_id"); var gem = bag.Column("_vbo_gemeente"); var opp = bag.Column("oppervlakte");
-            var doel = bag.Column("gebruiksdoelen"); var st = bag.Column("status"); var ps = bag.Column("pand_status");
-            var pc4 = bag.Column("_pc4");
+            var id = bag.Strings("verblijfsobject_id"); var gem = bag.Strings("_vbo_gemeente"); var opp = bag.Strings("oppervlakte");
+            var doel = bag.Strings("gebruiksdoelen"); var st = bag.Strings("status"); var ps = bag.Strings("pand_status");
+            var pc4 = bag.Strings("_pc4");
             var (idKeys, addressKeys) = (keys["bag", "verblijfsobject_id"], keys["bag", "adres"]);
             (idKind, addressKind) = (idKeys.Kind, addressKeys.Kind);
             // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
@@ -137,7 +139,11 @@ public sealed class LinkedWorld
             // The address index (address → BAG row) is built beside the objects and their index (id → object).
             var addresses = Task.Run(() =>
             {
-                for (var i = 0; i < bag.RowCount; i++) if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress.Set(a, i);
+                for (var i = 0; i < bag.RowCount; i++)
+                {
+                    if (i + Ahead < bag.RowCount && addressKeys.TryGet(i + Ahead, out var ahead)) byAddress.Touch(ahead);
+                    if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress.Set(a, i);
+                }
             });
             Rows.InRanges(bag.RowCount, (from, to) =>
             {
@@ -148,10 +154,11 @@ public sealed class LinkedWorld
             });
             for (var i = 0; i < made.Length; i++)
             {
+                if (i + Ahead < made.Length && idKeys.TryGet(i + Ahead, out var ahead)) indexOf.Touch(ahead);
                 if (made[i] is not { } vbo) continue;
                 idKeys.TryGet(i, out var key);
-                if (indexOf.TryGetValue(key, out var at)) objects[at] = vbo;
-                else { at = objects.Count; indexOf.Set(key, at); objects.Add(vbo); }
+                var at = indexOf.GetOrAdd(key, objects.Count);
+                if (at == objects.Count) objects.Add(vbo); else objects[at] = vbo;
                 objectOfRow[i] = at;
             }
             addresses.Wait();
@@ -169,9 +176,11 @@ public sealed class LinkedWorld
             var target = new int[t.RowCount];
             Rows.InRanges(t.RowCount, (from, to) =>
             {
+                var byIdTarget = target.AsSpan(from, to - from);
+                if (byId) indexOf.Lookup(vboKeys, from, to, byIdTarget); else byIdTarget.Fill(-1);
                 for (var i = from; i < to; i++)
                     target[i] = drop?.Invoke(i) == true ? Dropped
-                        : byId && vboKeys.TryGet(i, out var v) && indexOf.TryGetValue(v, out var at) ? at
+                        : target[i] >= 0 ? target[i]
                         : byAddressKey && addressKeys.TryGet(i, out var a) && byAddress.TryGetValue(a, out var row) ? objectOfRow[row] : NoObject;
             });
             unlinked[source] += target.Count(x => x == NoObject);
@@ -186,8 +195,8 @@ public sealed class LinkedWorld
             // Fail closed: a suppression list over a table read without its persons would let them through.
             if (suppressed.Count > 0 && !brp.ColumnNames.Contains("bsn"))
                 throw new InvalidOperationException("the BRP snapshot was read without bsn, so the suppression list cannot be applied");
-            var (bsn, functie, aanvang, gemeente) = (brp.Column("bsn"), brp.Column("functie_adres"), brp.Column("datum_aanvang_adreshouding"), brp.Column("_vbo_gemeente"));
-            var (onderzoek, volwassen, type) = (brp.Column("in_onderzoek"), brp.Column("volwassen"), brp.Column("_vbo_type"));
+            var (bsn, functie, aanvang, gemeente) = (brp.Strings("bsn"), brp.Strings("functie_adres"), brp.Strings("datum_aanvang_adreshouding"), brp.Strings("_vbo_gemeente"));
+            var (onderzoek, volwassen, type) = (brp.Strings("in_onderzoek"), brp.Strings("volwassen"), brp.Strings("_vbo_type"));
             Registration Make(int i) => new(functie[i]!, aanvang[i], gemeente[i])
             {
                 InOnderzoek = onderzoek[i] == "true", Volwassen = volwassen[i] switch { "true" => true, "false" => false, _ => null }, VboType = type[i],
@@ -207,7 +216,7 @@ public sealed class LinkedWorld
         var permits = ByObject<Permit>.Empty(n);
         if (tables.TryGetValue("permits", out var p))
         {
-            var (zaak, type, status, datum, bsn, kvk, rsin) = (p.Column("zaak_id"), p.Column("zaaktype"), p.Column("status"), p.Column("datum_aanvraag"), p.Column("aanvrager_bsn"), p.Column("aanvrager_kvk"), p.Column("aanvrager_rsin"));
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (p.Strings("zaak_id"), p.Strings("zaaktype"), p.Strings("status"), p.Strings("datum_aanvraag"), p.Strings("aanvrager_bsn"), p.Strings("aanvrager_kvk"), p.Strings("aanvrager_rsin"));
             var target = Targets("permits", p);
             permits = ByObject<Permit>.Group(target, n, i => new Permit(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]), out _);
             // A suppressed applicant of an unlinked permit is counted too, as when every row was made.
@@ -218,7 +227,7 @@ public sealed class LinkedWorld
         var allEnforcement = Array.Empty<EnforcementCase>();
         if (tables.TryGetValue("enforcement", out var e))
         {
-            var (zaak, type, status, datum, bsn, kvk, rsin) = (e.Column("zaak_id"), e.Column("handhavingstype"), e.Column("status"), e.Column("datum_start"), e.Column("betrokkene_bsn"), e.Column("betrokkene_kvk"), e.Column("betrokkene_rsin"));
+            var (zaak, type, status, datum, bsn, kvk, rsin) = (e.Strings("zaak_id"), e.Strings("handhavingstype"), e.Strings("status"), e.Strings("datum_start"), e.Strings("betrokkene_bsn"), e.Strings("betrokkene_kvk"), e.Strings("betrokkene_rsin"));
             EnforcementCase Make(int i) => new(zaak[i]!, type[i]!, status[i]!, Dates.ToDateOnly(datum[i]), Unless(bsn[i]), kvk[i], rsin[i]);
             enforcement = ByObject<EnforcementCase>.Group(Targets("enforcement", e), n, Make, out var position);
             // Every case in row order, the linked ones the same objects as in their group (BIB compares them by reference).

@@ -43,6 +43,23 @@ public sealed class KeyIndex
         return -1;
     }
 
+    /// <summary>The key's value; a key not yet in the index gets <paramref name="value"/>. One probe, where a lookup
+    /// followed by <see cref="Set"/> took two.</summary>
+    public int GetOrAdd(UInt128 key, int value)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        if ((count + 1) * 10 > slots.Length * 7) Grow();
+        ref var slot = ref slots[Find(key, out var found)];
+        if (found) return slot.ValuePlusOne - 1;
+        slot = new Slot { High = (ulong)(key >> 64), Low = (ulong)key, ValuePlusOne = value + 1 };
+        count++;
+        return value;
+    }
+
+    /// <summary>Loads the home slot of a key that is about to be set or looked up, so that its cache miss overlaps
+    /// the work before it (a loop touches a few rows ahead).</summary>
+    public void Touch(UInt128 key) => Touched += slots[Home(key, slots.Length - 1)].ValuePlusOne;
+
     public bool TryGetValue(UInt128 key, out int value)
     {
         var at = Find(key, out var found);
@@ -50,14 +67,41 @@ public sealed class KeyIndex
         return found;
     }
 
+    /// <summary>The values of rows <paramref name="from"/>..<paramref name="to"/> of a key column, in
+    /// <paramref name="values"/> (-1 for a row without a key, or with a key not in the index). The keys are random
+    /// (pseudonyms), so nearly every lookup misses the cache; a batch's home slots are touched side by side first, so
+    /// their misses overlap instead of following each other (the link's largest cost).</summary>
+    public void Lookup(KeyColumn keys, int from, int to, Span<int> values)
+    {
+        const int Batch = 16;
+        var table = slots;
+        var mask = table.Length - 1;
+        var touched = 0;
+        for (var start = from; start < to; start += Batch)
+        {
+            var end = Math.Min(start + Batch, to);
+            for (var i = start; i < end; i++)
+                if (keys.TryGet(i, out var key)) touched += table[Home(key, mask)].ValuePlusOne;
+            for (var i = start; i < end; i++)
+                values[i - from] = keys.TryGet(i, out var key) && TryGetValue(key, out var value) ? value : -1;
+        }
+        Touched = touched;
+    }
+
+    /// <summary>Keeps the touching loads of <see cref="Lookup"/> and <see cref="Touch"/> from being optimised away.</summary>
+    static int Touched;
+
+    /// <summary>Where a key's probe starts: Fibonacci hashing of both halves, so even keys that share their low bits
+    /// spread over the table.</summary>
+    static int Home(UInt128 key, int mask) => (int)((((ulong)(key >> 64) ^ (ulong)key) * 0x9E3779B97F4A7C15UL) >> 32) & mask;
+
     /// <summary>The key's slot, or the empty slot where it would go.</summary>
     int Find(UInt128 key, out bool found)
     {
         var (hi, lo) = ((ulong)(key >> 64), (ulong)key);
         var table = slots;
         var mask = table.Length - 1;
-        // Fibonacci hashing of both halves: even keys that share their low bits spread over the table.
-        for (var at = (int)(((hi ^ lo) * 0x9E3779B97F4A7C15UL) >> 32) & mask; ; at = (at + 1) & mask)
+        for (var at = Home(key, mask); ; at = (at + 1) & mask)
         {
             ref readonly var slot = ref table[at];
             if (slot.ValuePlusOne == 0) { found = false; return at; }

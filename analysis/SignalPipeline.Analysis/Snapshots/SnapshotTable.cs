@@ -40,6 +40,10 @@ public sealed class SnapshotTable
     }
     string?[]? absent;
 
+    /// <summary><see cref="Column"/> as the array it is: a loop over a million rows indexes it directly instead of
+    /// through the list interface (a call per value, 6% of the link).</summary>
+    public string?[] Strings(string name) => Column(name) as string?[] ?? [.. Column(name)];
+
     /// <summary>The column as pseudonym values: as read when it was read as keys, else parsed from its strings; null when
     /// they are not all pseudonyms of one kind.</summary>
     public KeyColumn? Keys(string name)
