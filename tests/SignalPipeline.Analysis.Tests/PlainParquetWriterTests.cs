@@ -7,6 +7,9 @@ namespace SignalPipeline.Tests.Unit;
 /// own reader must read back exactly what was written, for every shape of column a snapshot can have.</summary>
 public class PlainParquetWriterTests
 {
+    static readonly string[] Tricky = ["", "\0", "\0\0", "1234567", "12345678", "123456789", "1234567812345678", "1234567x12345678",
+        "12345678x2345678", "123456781234567", "abcdefghijklmnopq", "abcdefghijklmnopr", "é", "€uro"];
+
     [Fact]
     public async Task Every_value_reads_back_through_Parquet_Net_and_our_own_reader()
     {
@@ -20,6 +23,7 @@ public class PlainParquetWriterTests
             1 => $"P{random.NextInt64():x16}{random.NextInt64():x16}", // every row present (pseudonyms: random hex)
             2 => row % 3 == 0 ? null : row % 3 == 1 ? "" : "Müller €😀", // nulls, empty strings, non-ASCII
             3 => row == 5 ? new string('x', 200_000) : row % 2 == 0 ? null : "W", // one value larger than the page buffer
+            4 => Tricky[row % Tricky.Length],             // values the reader's short-value cache must tell apart
             _ => random.Next(4) == 0 ? null : random.Next(1_000_000).ToString(),
         };
         var groups = rows.Select(n => names.Select((_, c) => Enumerable.Range(0, n).Select(r => Text(c, r)).ToArray()).ToArray()).ToArray();

@@ -3,7 +3,8 @@ using System.Buffers.Binary;
 
 namespace SignalPipeline.Analysis.Snapshots;
 
-/// <summary>Receives the values of a column chunk, row by row: a value's UTF-8 bytes, or nothing for a null.</summary>
+/// <summary>Receives the values of a column chunk, row by row: a value's UTF-8 bytes, or nothing for a null. The readers
+/// take a sink as a type argument: a struct sink is then called directly, not through the interface, once per value.</summary>
 interface IValueSink
 {
     void Value(int row, ReadOnlySpan<byte> utf8);
@@ -24,7 +25,7 @@ static class PlainPages
     /// <summary>Hands every row of the chunk to <paramref name="sink"/>; false when the chunk is not one this reader knows
     /// (headers, sizes, encodings, value and row counts are all checked). Rows may have been handed on before a false:
     /// the caller then reads the whole chunk again with Parquet.Net, which sets every row.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> chunk, bool snappy, bool nullable, int rows, IValueSink sink)
+    public static bool TryRead<TSink>(ReadOnlySpan<byte> chunk, bool snappy, bool nullable, int rows, TSink sink) where TSink : IValueSink
     {
         var row = 0;
         byte[]? buffer = null;
@@ -96,7 +97,7 @@ static class PlainPages
 
     /// <summary>One page's values: with definition levels (RLE / bit-packed hybrid, bit width 1), the present values are
     /// PLAIN byte arrays (a 4-byte little-endian length, then the bytes) in row order.</summary>
-    static bool Values(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> values, bool nullable, int first, int count, IValueSink sink)
+    static bool Values<TSink>(ReadOnlySpan<byte> levels, ReadOnlySpan<byte> values, bool nullable, int first, int count, TSink sink) where TSink : IValueSink
     {
         var at = 0;
         if (!nullable)
@@ -134,7 +135,7 @@ static class PlainPages
     }
 
     /// <summary>Hands one row on: a null, or the next value.</summary>
-    static bool Emit(bool present, ReadOnlySpan<byte> values, ref int at, int row, IValueSink sink)
+    static bool Emit<TSink>(bool present, ReadOnlySpan<byte> values, ref int at, int row, TSink sink) where TSink : IValueSink
     {
         if (!present) { sink.Null(row); return true; }
         if (!Next(values, ref at, out var value)) return false;

@@ -106,8 +106,10 @@ public sealed class SnapshotTable
                         if (bytes.Length < place.Length) bytes = new byte[place.Length];
                         raw.Position = place.Offset;
                         await raw.ReadExactlyAsync(bytes.AsMemory(0, place.Length), ct);
-                        IValueSink sink = keyReaders[c] is { } keys ? new KeySink(keys, start) : new StringSink(interned[c], values[c]!, start);
-                        if (PlainPages.TryRead(bytes.AsSpan(0, place.Length), place.Snappy, ((DataField)fields[c]).IsNullable, n, sink)) continue;
+                        var chunk = bytes.AsSpan(0, place.Length);
+                        var nullable = ((DataField)fields[c]).IsNullable;
+                        if (keyReaders[c] is { } keys ? PlainPages.TryRead(chunk, place.Snappy, nullable, n, new KeySink(keys, start))
+                            : PlainPages.TryRead(chunk, place.Snappy, nullable, n, new StringSink(interned[c], values[c]!, start))) continue;
                     }
                     // Raw: the present values packed, and a definition level per row (0 = null). Strings are made from
                     // the characters only for values not seen before, so a column of codes allocates a handful.
@@ -152,23 +154,16 @@ public sealed class SnapshotTable
     }
 
     /// <summary>Plain-page values of a column read as pseudonym keys, into rows from <paramref name="start"/>.</summary>
-    sealed class KeySink(KeyReader keys, int start) : IValueSink
+    readonly struct KeySink(KeyReader keys, int start) : IValueSink
     {
         public void Value(int row, ReadOnlySpan<byte> utf8) => keys.Set(start + row, utf8);
         public void Null(int row) => keys.Clear(start + row);
     }
 
     /// <summary>Plain-page values of a column of strings, shared per distinct value, into rows from <paramref name="start"/>.</summary>
-    sealed class StringSink(Interner interner, string?[] target, int start) : IValueSink
+    readonly struct StringSink(Interner interner, string?[] target, int start) : IValueSink
     {
-        public void Value(int row, ReadOnlySpan<byte> utf8)
-        {
-            if (utf8.Length > 256) { target[start + row] = interner.Intern(System.Text.Encoding.UTF8.GetString(utf8)); return; }
-            Span<char> chars = stackalloc char[utf8.Length];
-            var n = System.Text.Encoding.UTF8.GetChars(utf8, chars);
-            target[start + row] = interner.Intern(chars[..n]);
-        }
-
+        public void Value(int row, ReadOnlySpan<byte> utf8) => target[start + row] = interner.Intern(utf8);
         public void Null(int row) => target[start + row] = null;
     }
 
@@ -188,6 +183,9 @@ public sealed class SnapshotTable
     {
         const int Limit = 4096;
         readonly Dictionary<string, string> seen = new(StringComparer.Ordinal);
+        /// <summary>Short values (codes, dates, numbers: at most 16 UTF-8 bytes) by their bytes, direct-mapped, so the
+        /// plain-page reader finds them without decoding them to characters and hashing those (a fifth of the read).</summary>
+        ShortValue[]? shortSeen;
         bool unique;
 
         string? previous;
@@ -208,10 +206,61 @@ public sealed class SnapshotTable
             if (!lookup.TryGetValue(chars, out var value))
             {
                 value = new string(chars);
-                if (seen.Count < Limit) seen[value] = value; else unique = true;
+                Remember(value);
             }
             return previous = value;
         }
+
+        /// <summary><see cref="Intern(ReadOnlySpan{char})"/> of a value's UTF-8 bytes (a plain page).</summary>
+        public string Intern(ReadOnlySpan<byte> utf8)
+        {
+            if (!unique && ShortValue.TryKey(utf8, out var low, out var high))
+            {
+                shortSeen ??= new ShortValue[ShortValue.Slots];
+                ref var slot = ref shortSeen[ShortValue.Slot(low, high, utf8.Length)];
+                if (slot.Value is { } hit && slot.Low == low && slot.High == high && slot.Length == utf8.Length) return hit;
+                var value = Chars(utf8);
+                if (!unique) slot = new ShortValue(low, high, utf8.Length, value);
+                return value;
+            }
+            return Chars(utf8);
+        }
+
+        string Chars(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > 256) return Intern(System.Text.Encoding.UTF8.GetString(utf8));
+            Span<char> chars = stackalloc char[utf8.Length];
+            return Intern(chars[..System.Text.Encoding.UTF8.GetChars(utf8, chars)]);
+        }
+
+        void Remember(string value)
+        {
+            if (seen.Count < Limit) seen[value] = value;
+            else { unique = true; shortSeen = null; }
+        }
+    }
+
+    /// <summary>A cached value of at most 16 UTF-8 bytes, keyed by its first and last eight bytes and its length (which
+    /// together are all of its bytes).</summary>
+    readonly record struct ShortValue(ulong Low, ulong High, int Length, string? Value)
+    {
+        public const int Slots = 4096;
+
+        public static bool TryKey(ReadOnlySpan<byte> utf8, out ulong low, out ulong high)
+        {
+            (low, high) = (0, 0);
+            if (utf8.Length > 16) return false;
+            if (utf8.Length >= 8)
+            {
+                low = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8);
+                high = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(utf8[^8..]);
+            }
+            else for (var i = 0; i < utf8.Length; i++) low |= (ulong)utf8[i] << (8 * i);
+            return true;
+        }
+
+        public static int Slot(ulong low, ulong high, int length) =>
+            (int)(((low * 0x9E3779B97F4A7C15UL) ^ (high * 0xC2B2AE3D27D4EB4FUL) ^ ((ulong)length << 59)) >> 52) & (Slots - 1);
     }
 
     /// <summary>Reads a column of pseudonyms as their values; row groups may be filled from several threads (each its own
