@@ -58,7 +58,7 @@ public sealed class KeyIndex
 
     /// <summary>Loads the home slot of a key that is about to be set or looked up, so that its cache miss overlaps
     /// the work before it (a loop touches a few rows ahead).</summary>
-    public void Touch(UInt128 key) => Touched += slots[Home(key, slots.Length - 1)].ValuePlusOne;
+    public void Touch(UInt128 key) => touched += slots[Home(key, slots.Length - 1)].ValuePlusOne;
 
     public bool TryGetValue(UInt128 key, out int value)
     {
@@ -76,20 +76,21 @@ public sealed class KeyIndex
         const int Batch = 16;
         var table = slots;
         var mask = table.Length - 1;
-        var touched = 0;
+        var sum = 0;
         for (var start = from; start < to; start += Batch)
         {
             var end = Math.Min(start + Batch, to);
             for (var i = start; i < end; i++)
-                if (keys.TryGet(i, out var key)) touched += table[Home(key, mask)].ValuePlusOne;
+                if (keys.TryGet(i, out var key)) sum += table[Home(key, mask)].ValuePlusOne;
             for (var i = start; i < end; i++)
                 values[i - from] = keys.TryGet(i, out var key) && TryGetValue(key, out var value) ? value : -1;
         }
-        Touched = touched;
+        touched = sum;
     }
 
-    /// <summary>Keeps the touching loads of <see cref="Lookup"/> and <see cref="Touch"/> from being optimised away.</summary>
-    static int Touched;
+    /// <summary>Keeps the touching loads of <see cref="Lookup"/> and <see cref="Touch"/> from being optimised away; never
+    /// read. Per index, not static: two indexes built on two threads side by side do not write one shared field.</summary>
+    int touched;
 
     /// <summary>Where a key's probe starts: Fibonacci hashing of both halves, so even keys that share their low bits
     /// spread over the table.</summary>
