@@ -41,9 +41,8 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
         for (var c = 0; c < text.Count; c++)
         {
             var values = text[c].AsSpan(start, count);
-            var (size, nulls) = (0, 0);
             Reserve(ref page, 16 + (count + 7) / 8 + 4 * count);
-            size = Levels(values, page, out nulls);
+            var size = Levels(values, page, out var nulls);
             foreach (var v in values)
             {
                 if (v is null) continue;
@@ -57,11 +56,10 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
         if (binary is not null)
         {
             var values = binary.AsSpan(start, count);
-            var size = 0;
             var total = 0L;
             foreach (var v in values) total += 4 + (v?.Length ?? 0);
             Reserve(ref page, checked((int)(16 + (count + 7) / 8 + total)));
-            size = Levels(values, page, out var nulls);
+            var size = Levels(values, page, out var nulls);
             foreach (var v in values)
             {
                 if (v is null) continue;
