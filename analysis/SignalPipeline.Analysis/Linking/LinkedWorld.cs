@@ -32,8 +32,6 @@ public sealed record EnforcementCase(string Zaak, string Type, string Status, Da
 public sealed class LinkedWorld
 {
     const int NoObject = -1, Dropped = -2;
-    /// <summary>How many rows ahead a sequential index build touches the slot it will need (<see cref="KeyIndex.Touch"/>).</summary>
-    const int Ahead = 8;
     readonly Vbo[] objects;
     readonly bool[] inTerritory;
     readonly KeyIndex indexOf;
@@ -141,7 +139,7 @@ public sealed class LinkedWorld
             {
                 for (var i = 0; i < bag.RowCount; i++)
                 {
-                    if (i + Ahead < bag.RowCount && addressKeys.TryGet(i + Ahead, out var ahead)) byAddress.Touch(ahead);
+                    byAddress.TouchAhead(addressKeys, i);
                     if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress.Set(a, i);
                 }
             });
@@ -154,7 +152,7 @@ public sealed class LinkedWorld
             });
             for (var i = 0; i < made.Length; i++)
             {
-                if (i + Ahead < made.Length && idKeys.TryGet(i + Ahead, out var ahead)) indexOf.Touch(ahead);
+                indexOf.TouchAhead(idKeys, i);
                 if (made[i] is not { } vbo) continue;
                 idKeys.TryGet(i, out var key);
                 var at = indexOf.GetOrAdd(key, objects.Count);

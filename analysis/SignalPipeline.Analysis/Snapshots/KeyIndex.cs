@@ -29,36 +29,44 @@ public sealed class KeyIndex
     /// <summary>Sets the key's value; returns the value it replaces, or -1 for a new key.</summary>
     public int Set(UInt128 key, int value)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
-        if ((count + 1) * 10 > slots.Length * 7) Grow();
-        ref var slot = ref slots[Find(key, out var found)];
-        if (found)
-        {
-            var previous = slot.ValuePlusOne - 1;
-            slot.ValuePlusOne = value + 1;
-            return previous;
-        }
-        slot = new Slot { High = (ulong)(key >> 64), Low = (ulong)key, ValuePlusOne = value + 1 };
-        count++;
-        return -1;
+        ref var slot = ref Place(key, value, out var found);
+        if (!found) return -1;
+        var previous = slot.ValuePlusOne - 1;
+        slot.ValuePlusOne = value + 1;
+        return previous;
     }
 
     /// <summary>The key's value; a key not yet in the index gets <paramref name="value"/>. One probe, where a lookup
     /// followed by <see cref="Set"/> took two.</summary>
     public int GetOrAdd(UInt128 key, int value)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(value);
-        if ((count + 1) * 10 > slots.Length * 7) Grow();
-        ref var slot = ref slots[Find(key, out var found)];
-        if (found) return slot.ValuePlusOne - 1;
-        slot = new Slot { High = (ulong)(key >> 64), Low = (ulong)key, ValuePlusOne = value + 1 };
-        count++;
-        return value;
+        ref var slot = ref Place(key, value, out var found);
+        return found ? slot.ValuePlusOne - 1 : value;
     }
 
-    /// <summary>Loads the home slot of a key that is about to be set or looked up, so that its cache miss overlaps
-    /// the work before it (a loop touches a few rows ahead).</summary>
-    public void Touch(UInt128 key) => touched += slots[Home(key, slots.Length - 1)].ValuePlusOne;
+    /// <summary>The key's slot; a key not yet in the index is put in with <paramref name="value"/>.</summary>
+    ref Slot Place(UInt128 key, int value, out bool found)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        if ((count + 1) * 10 > slots.Length * 7) Grow();
+        ref var slot = ref slots[Find(key, out found)];
+        if (!found)
+        {
+            slot = new Slot { High = (ulong)(key >> 64), Low = (ulong)key, ValuePlusOne = value + 1 };
+            count++;
+        }
+        return ref slot;
+    }
+
+    /// <summary>How many rows ahead a sequential build or lookup touches the slot it will need (<see cref="TouchAhead"/>).</summary>
+    const int Ahead = 8;
+
+    /// <summary>Loads the home slot of the key <see cref="Ahead"/> rows after <paramref name="row"/> of a column that
+    /// is walked row by row, so that its cache miss overlaps the work on the rows before it.</summary>
+    public void TouchAhead(KeyColumn keys, int row)
+    {
+        if (row + Ahead < keys.Count && keys.TryGet(row + Ahead, out var key)) touched += slots[Home(key, slots.Length - 1)].ValuePlusOne;
+    }
 
     public bool TryGetValue(UInt128 key, out int value)
     {
@@ -88,7 +96,7 @@ public sealed class KeyIndex
         touched = sum;
     }
 
-    /// <summary>Keeps the touching loads of <see cref="Lookup"/> and <see cref="Touch"/> from being optimised away; never
+    /// <summary>Keeps the touching loads of <see cref="Lookup"/> and <see cref="TouchAhead"/> from being optimised away; never
     /// read. Per index, not static: two indexes built on two threads side by side do not write one shared field.</summary>
     int touched;
 

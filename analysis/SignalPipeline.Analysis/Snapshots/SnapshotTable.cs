@@ -29,7 +29,11 @@ public sealed class SnapshotTable
 
     /// <summary>The column's values, or all nulls when the file did not have it (or it was not read). A column read as
     /// keys is turned into strings on first use.</summary>
-    public IReadOnlyList<string?> Column(string name)
+    public IReadOnlyList<string?> Column(string name) => Strings(name);
+
+    /// <summary><see cref="Column"/> as the array it is: a loop over a million rows indexes it directly instead of
+    /// through the list interface (a call per value, 6% of the link).</summary>
+    public string?[] Strings(string name)
     {
         lock (columns)
         {
@@ -39,10 +43,6 @@ public sealed class SnapshotTable
         }
     }
     string?[]? absent;
-
-    /// <summary><see cref="Column"/> as the array it is: a loop over a million rows indexes it directly instead of
-    /// through the list interface (a call per value, 6% of the link).</summary>
-    public string?[] Strings(string name) => Column(name) as string?[] ?? [.. Column(name)];
 
     /// <summary>The column as pseudonym values: as read when it was read as keys, else parsed from its strings; null when
     /// they are not all pseudonyms of one kind.</summary>

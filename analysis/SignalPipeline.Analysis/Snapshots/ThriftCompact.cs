@@ -18,9 +18,7 @@ sealed class ThriftCompact(ArrayBufferWriter<byte> output)
     public ThriftCompact String(short id, string value)
     {
         Header(id, Binary);
-        var bytes = Encoding.UTF8.GetBytes(value);
-        Varint((ulong)bytes.Length);
-        output.Write(bytes);
+        Text(value);
         return this;
     }
 
@@ -34,12 +32,7 @@ sealed class ThriftCompact(ArrayBufferWriter<byte> output)
     public ThriftCompact Strings(short id, IReadOnlyList<string> values)
     {
         ListHeader(id, Binary, values.Count);
-        foreach (var v in values)
-        {
-            var bytes = Encoding.UTF8.GetBytes(v);
-            Varint((ulong)bytes.Length);
-            output.Write(bytes);
-        }
+        foreach (var v in values) Text(v);
         return this;
     }
 
@@ -84,6 +77,14 @@ sealed class ThriftCompact(ArrayBufferWriter<byte> output)
         Header(id, ListType);
         if (count < 15) Byte((byte)(count << 4 | element));
         else { Byte((byte)(0xF0 | element)); Varint((ulong)count); }
+    }
+
+    /// <summary>A string's value: its UTF-8 length, then its bytes.</summary>
+    void Text(string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        Varint((ulong)bytes.Length);
+        output.Write(bytes);
     }
 
     static ulong ZigZag(long v) => (ulong)((v << 1) ^ (v >> 63));
