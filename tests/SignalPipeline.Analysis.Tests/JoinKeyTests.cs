@@ -60,7 +60,7 @@ public class JoinKeyTests
         var world = LinkedWorld.Build(asKeys, territory);
         var second = world.IndexOf(asStrings["bag"].Column("verblijfsobject_id")[1]!);
         Assert.Equal(1, world.RegistrationsAt(second).Count); // the resident linked by address
-        Assert.Same(world.Objects[second], world.Find(world.Objects[second].Id));
+        Assert.Equal(world.Objects[second], world.Find(world.Objects[second].Id));
         Assert.Null(world.Find("not a pseudonym"));
     }
 
@@ -81,8 +81,8 @@ public class JoinKeyTests
             parquet.Position = 0;
             return await SnapshotTable.ReadParquetAsync(parquet, columns, asKeys: LinkedWorld.KeysRead(source));
         }
-        string?[] BagRow(string id, string adres) => LinkedWorld.ColumnsRead("bag").Select(c => c switch
-            { "verblijfsobject_id" => id, "adres" => adres, "_vbo_gemeente" => "1771", "oppervlakte" => "50", "gebruiksdoelen" => "woonfunctie", "status" => "Verblijfsobject in gebruik", _ => null }).ToArray();
+        string?[] BagRow(string id, string adres, string opp = "50") => LinkedWorld.ColumnsRead("bag").Select(c => c switch
+            { "verblijfsobject_id" => id, "adres" => adres, "_vbo_gemeente" => "1771", "oppervlakte" => opp, "gebruiksdoelen" => "woonfunctie", "status" => "Verblijfsobject in gebruik", _ => null }).ToArray();
         string?[] BrpRow(string? id, string? adres) => LinkedWorld.ColumnsRead("brp").Select(c => c switch
             { "verblijfsobject_id" => id, "adres" => adres, "functie_adres" => "W", "bsn" => "b1", _ => null }).ToArray();
 
@@ -95,6 +95,15 @@ public class JoinKeyTests
         Assert.Equal(2, world.RegistrationsAt(world.IndexOf("vbo-one")).Count);
         Assert.Equal(1, world.RegistrationsAt(world.IndexOf("vbo-two")).Count);
         Assert.Equal(["vbo-three"], world.RegistrationsAtUnknownVbo.Keys);
+
+        // A later row of the same id replaces the earlier one in its place; both rows' addresses lead to it.
+        var twice = await Table("bag", [BagRow("vbo-one", "address-one", "40"), BagRow("vbo-two", "address-two"), BagRow("vbo-one", "address-three", "90")]);
+        var byAddress = await Table("brp", [BrpRow(null, "address-one"), BrpRow(null, "address-three"), BrpRow("vbo-two", null)]);
+        world = LinkedWorld.Build(new Dictionary<string, SnapshotTable> { ["bag"] = twice, ["brp"] = byAddress }, new HashSet<string> { "1771" });
+        Assert.Equal(["vbo-one", "vbo-two"], world.Objects.Select(o => o.Id));
+        Assert.Equal([90, 50], world.Objects.Select(o => o.Oppervlakte));
+        Assert.Equal(2, world.RegistrationsAt(0).Count);
+        Assert.Equal(1, world.RegistrationsAt(1).Count);
     }
     /// <summary>The pseudonym value parser takes exactly what the general hex parser took (32 lowercase hex digits after
     /// the kind letter) and gives the same value.</summary>
@@ -115,5 +124,29 @@ public class JoinKeyTests
         foreach (var bad in new[] { "b" + digits.ToUpperInvariant(), "b" + digits[..31], "b" + digits + "0", "b" + digits[..31] + "g",
                      "b" + digits[..31] + "\u0660", "b" + digits[..31] + "\u0130", "b" + digits[..15] + " " + digits[16..], "" })
             Assert.False(Pseudonymiser.TryValue(bad, out _), bad);
+    }
+
+    /// <summary>A snapshot page's bytes are parsed sixteen digits at a time: every byte value at every place gives what
+    /// the character parser gives, value and refusal alike.</summary>
+    [Fact]
+    public void A_pseudonym_value_from_utf8_bytes_is_the_same_as_from_characters()
+    {
+        using var p = new Pseudonymiser(TestData.PseudonymKey, "test-1");
+        var checkedValues = 0;
+        foreach (var pseudonym in new[] { p.Pseudonymise(IdKind.Bsn, "123456782"), "v" + new string('f', 32), "a" + new string('0', 32), "b0123456789abcdef0123456789abcdef" })
+            for (var at = 0; at < pseudonym.Length; at++)
+                for (var b = 0; b < 256; b++)
+                {
+                    var bytes = System.Text.Encoding.Latin1.GetBytes(pseudonym);
+                    bytes[at] = (byte)b;
+                    var chars = System.Text.Encoding.Latin1.GetString(bytes);
+                    var fromChars = Pseudonymiser.TryValue(chars.AsSpan(), out var expected);
+                    Assert.Equal(fromChars, Pseudonymiser.TryValue(bytes.AsSpan(), out var actual));
+                    Assert.Equal(expected, actual);
+                    if (fromChars) checkedValues++;
+                }
+        Assert.True(checkedValues > 4 * 33 * 16 - 1, $"{checkedValues} valid variants"); // every hex digit at every place, and any kind letter
+        Assert.False(Pseudonymiser.TryValue("b0123456789abcdef0123456789abcdef0"u8, out _));
+        Assert.False(Pseudonymiser.TryValue("b0123456789abcdef0123456789abcde"u8, out _));
     }
 }

@@ -4,9 +4,13 @@ using SignalPipeline.Analysis.Snapshots;
 
 namespace SignalPipeline.Analysis.Linking;
 
-public sealed record Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlySet<string> Gebruiksdoelen, string Status, string? PandStatus, string? Pc4)
+/// <summary>A BAG verblijfsobject (or ligplaats, standplaats) as the models see it. A value in the world's array, not an
+/// object of its own: a city has half a million, made every night, and as objects the first collection after the link
+/// had to copy them all while the models waited.</summary>
+public readonly record struct Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlySet<string> Gebruiksdoelen, string Status, string? PandStatus, string? Pc4)
 {
-    public bool HasWoonfunctie => Gebruiksdoelen.Contains("woonfunctie");
+    /// <summary>Looked up once, when the object is made: several models ask it of every object.</summary>
+    public bool HasWoonfunctie { get; } = Gebruiksdoelen.Contains("woonfunctie");
     /// <summary>A ligplaats or standplaats (LV BAG 2.0): an adresseerbaar object without gebruiksdoel or oppervlakte.</summary>
     public bool IsPlaats => Status is "Plaats aangewezen" or "Plaats ingetrokken";
 }
@@ -116,7 +120,7 @@ public sealed class LinkedWorld
 
         // Objects are found by the values of their pseudonyms (JoinKeys), not by hashing strings.
         var keys = new JoinKeys(tables);
-        var objects = new List<Vbo>();
+        var objects = Array.Empty<Vbo>();
         var bagRows = tables.TryGetValue("bag", out var b) ? b.RowCount : 0;
         var indexOf = new KeyIndex(bagRows);
         var byAddress = new KeyIndex(bagRows); // address → BAG row
@@ -129,12 +133,8 @@ public sealed class LinkedWorld
             var pc4 = bag.Strings("_pc4");
             var (idKeys, addressKeys) = (keys["bag", "verblijfsobject_id"], keys["bag", "adres"]);
             (idKind, addressKind) = (idKeys.Kind, addressKeys.Kind);
-            // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
-            var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
-            var made = new Vbo?[bag.RowCount];
             objectOfRow = new int[bag.RowCount];
-            objects.Capacity = bag.RowCount;
-            // The address index (address → BAG row) is built beside the objects and their index (id → object).
+            // The address index (address → BAG row) is built beside the id index (id → object).
             var addresses = Task.Run(() =>
             {
                 for (var i = 0; i < bag.RowCount; i++)
@@ -143,27 +143,37 @@ public sealed class LinkedWorld
                     if (id[i] is not null && addressKeys.TryGet(i, out var a)) byAddress.Set(a, i);
                 }
             });
-            Rows.InRanges(bag.RowCount, (from, to) =>
-            {
-                for (var i = from; i < to; i++)
-                    if (id[i] is { } v)
-                        made[i] = new Vbo(v, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
-                            doelen.GetOrAdd(doel[i] ?? "", d => d.Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), st[i] ?? "", ps[i], pc4[i]);
-            });
-            for (var i = 0; i < made.Length; i++)
+            // Each id gets the place of its first row; the object is made from its last row (a later row of the same id
+            // replaces the earlier one in its place).
+            var lastRow = new int[bag.RowCount];
+            var count = 0;
+            for (var i = 0; i < bag.RowCount; i++)
             {
                 indexOf.TouchAhead(idKeys, i);
-                if (made[i] is not { } vbo) continue;
+                if (id[i] is null) continue;
                 idKeys.TryGet(i, out var key);
-                var at = indexOf.GetOrAdd(key, objects.Count);
-                if (at == objects.Count) objects.Add(vbo); else objects[at] = vbo;
+                var at = indexOf.GetOrAdd(key, count);
+                if (at == count) count++;
                 objectOfRow[i] = at;
+                lastRow[at] = i;
             }
+            // Objects with the same gebruiksdoelen share one (read-only) set: a few dozen sets, not one per object.
+            var doelen = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+            var made = objects = new Vbo[count];
+            Rows.InRanges(count, (from, to) =>
+            {
+                for (var v = from; v < to; v++)
+                {
+                    var i = lastRow[v];
+                    made[v] = new Vbo(id[i]!, gem[i] ?? "", int.Parse(opp[i] ?? "0", CultureInfo.InvariantCulture),
+                        doelen.GetOrAdd(doel[i] ?? "", d => d.Split('|', StringSplitOptions.RemoveEmptyEntries).ToHashSet()), st[i] ?? "", ps[i], pc4[i]);
+                }
+            });
             addresses.Wait();
         }
 
         var unlinked = SourceSchema.All.ToDictionary(s => s, _ => 0L);
-        var n = objects.Count;
+        var n = objects.Length;
 
         // Where each row of a source goes: its object (by VBO id, else by address), found side by side on every core.
         int[] Targets(string source, SnapshotTable t, Func<int, bool>? drop = null)
@@ -233,6 +243,6 @@ public sealed class LinkedWorld
             for (var i = 0; i < position.Length; i++) allEnforcement[i] = position[i] >= 0 ? enforcement[position[i]] : Make(i);
         }
 
-        return new LinkedWorld([.. objects], indexOf, keys, idKind, territory, registrations, permits, enforcement, unknown, unlinked, allEnforcement) { SuppressedRows = suppressedRows };
+        return new LinkedWorld(objects, indexOf, keys, idKind, territory, registrations, permits, enforcement, unknown, unlinked, allEnforcement) { SuppressedRows = suppressedRows };
     }
 }

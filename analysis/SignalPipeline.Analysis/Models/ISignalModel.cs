@@ -30,9 +30,13 @@ public sealed record ModelContext(LinkedWorld World, DateOnly ReferenceDate, str
     public bool Within(DateOnly? date, decimal days) => Within(date, (int)days);
 
     /// <summary>A signal of this model, its id from the pseudonymised key (docs/contracts/models.md "Signal identity").</summary>
-    public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence) =>
-        new(Signal.IdFor(model.Id, Municipality, key), model.Id, model.Version, model.Theme, obj, subjects,
-            new SortedDictionary<string, string>(evidence.ToDictionary(e => e.Name, e => Convert.ToString(e.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""), StringComparer.Ordinal));
+    public Signal Raise(ISignalModel model, string key, string? obj, IReadOnlyList<string> subjects, params (string Name, object Value)[] evidence)
+    {
+        var text = new (string, string)[evidence.Length];
+        for (var i = 0; i < evidence.Length; i++)
+            text[i] = (evidence[i].Name, Convert.ToString(evidence[i].Value, System.Globalization.CultureInfo.InvariantCulture) ?? "");
+        return new(Signal.IdFor(model.Id, Municipality, key), model.Id, model.Version, model.Theme, obj, subjects, SortedEvidence.Of(text));
+    }
 }
 
 /// <summary>A named, versioned matching model of docs/contracts/models.md. One small class per model.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -90,7 +91,36 @@ public sealed class Pseudonymiser : IDisposable
     public static bool TryValue(ReadOnlySpan<char> pseudonym, out UInt128 value) => TryHexValue(pseudonym, out value);
 
     /// <summary><see cref="TryValue(ReadOnlySpan{char}, out UInt128)"/> of a pseudonym's UTF-8 bytes (a snapshot page).</summary>
-    public static bool TryValue(ReadOnlySpan<byte> utf8, out UInt128 value) => TryHexValue(utf8, out value);
+    public static bool TryValue(ReadOnlySpan<byte> utf8, out UInt128 value) =>
+        Vector128.IsHardwareAccelerated ? TryHexValue16(utf8, out value) : TryHexValue(utf8, out value);
+
+    /// <summary><see cref="TryHexValue{T}"/> of UTF-8 bytes sixteen digits at a time: the nightly read parses every join
+    /// key of a city this way, and a table lookup per digit was a tenth of it. Same rule: lowercase hex only.</summary>
+    static bool TryHexValue16(ReadOnlySpan<byte> pseudonym, out UInt128 value)
+    {
+        value = default;
+        if (pseudonym.Length != 33) return false;
+        ref var first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(pseudonym);
+        if (!Digits(Vector128.LoadUnsafe(ref first, 1), out var high) || !Digits(Vector128.LoadUnsafe(ref first, 17), out var low)) return false;
+        value = new UInt128(high, low);
+        return true;
+
+        static bool Digits(Vector128<byte> text, out ulong bits)
+        {
+            var digit = text - Vector128.Create((byte)'0');
+            var letter = text - Vector128.Create((byte)'a');
+            var isDigit = Vector128.LessThanOrEqual(digit, Vector128.Create((byte)9));
+            var isLetter = Vector128.LessThanOrEqual(letter, Vector128.Create((byte)5));
+            // Anything but 0-9 and a-f (uppercase too) is not a pseudonym.
+            if ((isDigit | isLetter) != Vector128<byte>.AllBitsSet) { bits = 0; return false; }
+            var nibbles = Vector128.ConditionalSelect(isDigit, digit, letter + Vector128.Create((byte)10)).AsUInt16();
+            // Each pair of digits (first in the low byte) becomes one byte, first digit high: the digits' order read as a
+            // big-endian number.
+            var bytes = Vector128.Narrow((nibbles << 4) | (nibbles >> 8), Vector128<ushort>.Zero);
+            bits = System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bytes.AsUInt64().ToScalar());
+            return true;
+        }
+    }
 
     static bool TryHexValue<T>(ReadOnlySpan<T> pseudonym, out UInt128 value) where T : unmanaged, System.Numerics.IBinaryInteger<T>
     {
