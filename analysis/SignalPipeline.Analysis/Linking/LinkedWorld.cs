@@ -9,8 +9,7 @@ namespace SignalPipeline.Analysis.Linking;
 /// had to copy them all while the models waited.</summary>
 public readonly record struct Vbo(string Id, string Gemeente, int Oppervlakte, IReadOnlySet<string> Gebruiksdoelen, string Status, string? PandStatus, string? Pc4)
 {
-    /// <summary>Looked up once, when the object is made: several models ask it of every object.</summary>
-    public bool HasWoonfunctie { get; } = Gebruiksdoelen.Contains("woonfunctie");
+    public bool HasWoonfunctie => Gebruiksdoelen.Contains("woonfunctie");
     /// <summary>A ligplaats or standplaats (LV BAG 2.0): an adresseerbaar object without gebruiksdoel or oppervlakte.</summary>
     public bool IsPlaats => Status is "Plaats aangewezen" or "Plaats ingetrokken";
 }

@@ -36,8 +36,8 @@ public sealed class SortedEvidence : IReadOnlyDictionary<string, string>
     }
 
     public string this[string key] => IndexOf(key) is var i and >= 0 ? values[i] : throw new KeyNotFoundException($"no evidence named {key}");
-    public IEnumerable<string> Keys => names;
-    public IEnumerable<string> Values => values;
+    public IEnumerable<string> Keys => names.AsReadOnly();
+    public IEnumerable<string> Values => values.AsReadOnly();
     public int Count => names.Length;
     public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
