@@ -20,11 +20,12 @@ public sealed record Signal(
     {
         // One hash object per thread: a night raises tens of thousands of signals on every core, and a one-shot hash
         // sets up its context each time.
-        // The text is written as UTF-8 straight into a buffer, and the id made in one string.
+        // The text is written as UTF-8 straight into a buffer sized to hold it, and the id made in one string.
         var sha = idHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> text = stackalloc byte[256];
-        if (System.Text.Unicode.Utf8.TryWrite(text, $"signal/v1|{model}|{municipality}|{key}", out var written)) sha.AppendData(text[..written]);
-        else sha.AppendData(Encoding.UTF8.GetBytes($"signal/v1|{model}|{municipality}|{key}"));
+        var most = Encoding.UTF8.GetMaxByteCount(model.Length + municipality.Length + key.Length) + "signal/v1|||".Length;
+        Span<byte> text = most <= 256 ? stackalloc byte[256] : new byte[most];
+        System.Text.Unicode.Utf8.TryWrite(text, $"signal/v1|{model}|{municipality}|{key}", out var written);
+        sha.AppendData(text[..written]);
         Span<byte> digest = stackalloc byte[32];
         sha.GetHashAndReset(digest);
         Span<char> id = model.Length <= 64 ? stackalloc char[model.Length + 21] : new char[model.Length + 21];

@@ -40,33 +40,12 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
         var chunks = new List<Chunk>(text.Count + 1);
         for (var c = 0; c < text.Count; c++)
         {
-            var values = text[c].AsSpan(start, count);
-            Reserve(ref page, 16 + (count + 7) / 8 + 4 * count);
-            var size = Levels(values, page, out var nulls);
-            foreach (var v in values)
-            {
-                if (v is null) continue;
-                Reserve(ref page, size + 4 + Encoding.UTF8.GetMaxByteCount(v.Length));
-                var length = Encoding.UTF8.GetBytes(v, page.AsSpan(size + 4));
-                BinaryPrimitives.WriteInt32LittleEndian(page.AsSpan(size), length);
-                size += 4 + length;
-            }
+            var size = Body(text[c].AsSpan(start, count), out var nulls);
             chunks.Add(Page(textColumns[c], page.AsSpan(0, size), count, nulls, ref compressing[c]));
         }
         if (binary is not null)
         {
-            var values = binary.AsSpan(start, count);
-            var total = 0L;
-            foreach (var v in values) total += 4 + (v?.Length ?? 0);
-            Reserve(ref page, checked((int)(16 + (count + 7) / 8 + total)));
-            var size = Levels(values, page, out var nulls);
-            foreach (var v in values)
-            {
-                if (v is null) continue;
-                BinaryPrimitives.WriteInt32LittleEndian(page.AsSpan(size), v.Length);
-                v.CopyTo(page.AsSpan(size + 4));
-                size += 4 + v.Length;
-            }
+            var size = Body(binary.AsSpan(start, count), out var nulls);
             bool? never = false;
             chunks.Add(Page(binaryColumn!, page.AsSpan(0, size), count, nulls, ref never));
         }
@@ -123,6 +102,34 @@ public sealed class PlainParquetWriter(Stream output, IReadOnlyList<string> text
     {
         await output.WriteAsync(buffer.WrittenMemory, ct);
         position += buffer.WrittenCount;
+    }
+
+    /// <summary>A page's body in <see cref="page"/>: the definition levels, then each present value as a 4-byte length and
+    /// its bytes (text as UTF-8, an envelope as it is). Returns its size.</summary>
+    int Body<T>(ReadOnlySpan<T> values, out int nulls) where T : class
+    {
+        Reserve(ref page, 16 + (values.Length + 7) / 8);
+        var size = Levels(values, page, out nulls);
+        foreach (var v in values)
+        {
+            int length;
+            switch (v)
+            {
+                case string text:
+                    Reserve(ref page, size + 4 + Encoding.UTF8.GetMaxByteCount(text.Length));
+                    length = Encoding.UTF8.GetBytes(text, page.AsSpan(size + 4));
+                    break;
+                case byte[] bytes:
+                    Reserve(ref page, size + 4 + bytes.Length);
+                    bytes.CopyTo(page.AsSpan(size + 4));
+                    length = bytes.Length;
+                    break;
+                default: continue; // null
+            }
+            BinaryPrimitives.WriteInt32LittleEndian(page.AsSpan(size), length);
+            size += 4 + length;
+        }
+        return size;
     }
 
     /// <summary>The definition levels (bit width 1) in front of the values: a 4-byte length, then one RLE run when every row

@@ -214,7 +214,9 @@ public sealed class SnapshotTable
         /// <summary><see cref="Intern(ReadOnlySpan{char})"/> of a value's UTF-8 bytes (a plain page).</summary>
         public string Intern(ReadOnlySpan<byte> utf8)
         {
-            if (!unique && ShortValue.TryKey(utf8, out var low, out var high))
+            // A column of unique values (ids): decoded once, straight to its string.
+            if (unique) return System.Text.Encoding.UTF8.GetString(utf8);
+            if (ShortValue.TryKey(utf8, out var low, out var high))
             {
                 shortSeen ??= new ShortValue[ShortValue.Slots];
                 ref var slot = ref shortSeen[ShortValue.Slot(low, high, utf8.Length)];
